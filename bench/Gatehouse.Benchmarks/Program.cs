@@ -1,1 +1,6 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+namespace Gatehouse.Benchmarks;
+
+internal static class Program
+{
+    public static void Main() { }
+}

@@ -1,1 +1,6 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+namespace Gatehouse;
+
+internal static class Program
+{
+    public static void Main() { }
+}

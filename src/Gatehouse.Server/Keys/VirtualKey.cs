@@ -1,0 +1,19 @@
+namespace Gatehouse.Keys;
+
+/// <summary>A virtual API key as stored: only the SHA-256 hash of the secret is kept.</summary>
+public sealed record VirtualKey
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public string? Owner { get; init; }
+    /// <summary>Lower-case hex SHA-256 of the full secret.</summary>
+    public required string KeyHash { get; init; }
+    /// <summary>The first characters of the secret, safe to show so people can tell keys apart.</summary>
+    public required string Prefix { get; init; }
+    /// <summary>Public model names this key may call; null means all.</summary>
+    public IReadOnlyList<string>? AllowedModels { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? RevokedAt { get; init; }
+}

@@ -1,0 +1,28 @@
+namespace Gatehouse.Records;
+
+/// <summary>One row of history per call through <c>/v1/*</c>, written asynchronously by the record writer.</summary>
+public sealed record RequestRecord
+{
+    public required Guid Id { get; init; }
+    public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>The virtual key's id, or <c>master</c>; null only when the caller was never authenticated.</summary>
+    public string? KeyId { get; init; }
+    /// <summary>Which API was called: <c>chat.completions</c> or <c>embeddings</c>.</summary>
+    public required string Endpoint { get; init; }
+    public string? RequestedModel { get; init; }
+    public string? Deployment { get; init; }
+    public string? Provider { get; init; }
+    public required int StatusCode { get; init; }
+    /// <summary>Null on success; otherwise a stable class such as <c>invalid_request</c>, <c>upstream_timeout</c>.</summary>
+    public string? ErrorClass { get; init; }
+    public string? ErrorMessage { get; init; }
+    public int InputTokens { get; init; }
+    public int OutputTokens { get; init; }
+    public int CachedInputTokens { get; init; }
+    public int ReasoningTokens { get; init; }
+    public bool UsageEstimated { get; init; }
+    public decimal CostUsd { get; init; }
+    public double LatencyMs { get; init; }
+    public double? TimeToFirstTokenMs { get; init; }
+    public bool Streamed { get; init; }
+}

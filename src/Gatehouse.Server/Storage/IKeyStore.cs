@@ -1,0 +1,16 @@
+using Gatehouse.Keys;
+
+namespace Gatehouse.Storage;
+
+public interface IKeyStore
+{
+    Task InsertAsync(VirtualKey key, CancellationToken cancellationToken);
+
+    /// <summary>All keys, revoked ones included, oldest first. Loaded once at start into the in-memory registry.</summary>
+    Task<IReadOnlyList<VirtualKey>> ListAsync(CancellationToken cancellationToken);
+
+    Task<VirtualKey?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Marks the key revoked; returns false when no such key exists. Revoking twice keeps the first time.</summary>
+    Task<bool> RevokeAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken);
+}

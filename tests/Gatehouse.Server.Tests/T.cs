@@ -1,1 +1,0 @@
-namespace X; public class T { [Xunit.Fact] public void A() => Xunit.Assert.True(true); }
