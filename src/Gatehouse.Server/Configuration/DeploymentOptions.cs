@@ -1,0 +1,26 @@
+using Gatehouse.Simulator;
+using Gatehouse.Usage;
+
+namespace Gatehouse.Configuration;
+
+/// <summary>A model served by a provider (<c>Gatehouse:Deployments:&lt;name&gt;</c>).</summary>
+public sealed class DeploymentOptions
+{
+    /// <summary>Name of an entry under <c>Gatehouse:Providers</c>.</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>The model name the upstream expects (for Azure, the deployment name).</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Price this deployment as another model of the shipped price table (e.g. a simulator priced like gpt-4o-mini).</summary>
+    public string? PriceAs { get; set; }
+
+    /// <summary>Explicit prices, per million tokens; they win over the table.</summary>
+    public PriceOverride? Price { get; set; }
+
+    /// <summary>Total time allowed for one upstream call, streams included.</summary>
+    public double TimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Simulator deployments only: latency, output size and fault injection.</summary>
+    public SimulationProfile? Simulation { get; set; }
+}

@@ -1,0 +1,19 @@
+namespace Gatehouse.Configuration;
+
+/// <summary>The <c>Gatehouse</c> configuration section: what to route where, and gateway limits.</summary>
+public sealed class GatehouseOptions
+{
+    public const string SectionName = "Gatehouse";
+
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, DeploymentOptions> Deployments { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ModelAliasOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Largest accepted request body on <c>/v1/*</c>; bigger bodies get 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Request records waiting for the database; when full, new records are dropped and counted.</summary>
+    public int RecordQueueCapacity { get; set; } = 50_000;
+}

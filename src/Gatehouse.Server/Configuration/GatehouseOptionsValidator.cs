@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Configuration;
+
+/// <summary>
+/// Cross-field checks for <see cref="GatehouseOptions"/>. Every failure names the configuration key
+/// to fix (<c>Gatehouse:Deployments:x:Provider</c>), because that is what an operator can act on.
+/// </summary>
+internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnvironment) : IValidateOptions<GatehouseOptions>
+{
+    public GatehouseOptionsValidator()
+        : this(Environment.GetEnvironmentVariable)
+    {
+    }
+
+    public ValidateOptionsResult Validate(string? name, GatehouseOptions options)
+    {
+        var failures = new List<string>();
+        const string root = GatehouseOptions.SectionName;
+
+        foreach (var (providerName, provider) in options.Providers)
+        {
+            var key = $"{root}:Providers:{providerName}";
+            if (provider.Type != ProviderType.Simulator)
+            {
+                if (string.IsNullOrWhiteSpace(provider.BaseUrl))
+                {
+                    failures.Add($"{key}:BaseUrl is required for a provider of type {provider.Type}.");
+                }
+                else if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    failures.Add($"{key}:BaseUrl '{provider.BaseUrl}' is not an absolute http(s) URL.");
+                }
+            }
+
+            if (provider.Type == ProviderType.AzureOpenAI && string.IsNullOrWhiteSpace(provider.ApiVersion))
+            {
+                failures.Add($"{key}:ApiVersion is required for Azure OpenAI (e.g. 2024-10-21).");
+            }
+
+            CheckSecret(failures, $"{key}:ApiKey", provider.ApiKey);
+            foreach (var (header, value) in provider.Headers)
+            {
+                CheckSecret(failures, $"{key}:Headers:{header}", value);
+            }
+
+            if (provider.MaxConnections < 1)
+            {
+                failures.Add($"{key}:MaxConnections must be at least 1.");
+            }
+        }
+
+        foreach (var (deploymentName, deployment) in options.Deployments)
+        {
+            var key = $"{root}:Deployments:{deploymentName}";
+            if (string.IsNullOrWhiteSpace(deployment.Provider))
+            {
+                failures.Add($"{key}:Provider is required.");
+            }
+            else if (!options.Providers.TryGetValue(deployment.Provider, out var provider))
+            {
+                failures.Add($"{key}:Provider '{deployment.Provider}' is not defined under {root}:Providers.");
+            }
+            else if (deployment.Simulation is not null && provider.Type != ProviderType.Simulator)
+            {
+                failures.Add($"{key}:Simulation is only valid for a deployment of a Simulator provider.");
+            }
+
+            if (string.IsNullOrWhiteSpace(deployment.Model))
+            {
+                failures.Add($"{key}:Model is required (the model name the upstream expects).");
+            }
+
+            if (deployment.TimeoutSeconds <= 0)
+            {
+                failures.Add($"{key}:TimeoutSeconds must be positive.");
+            }
+        }
+
+        foreach (var (alias, model) in options.Models)
+        {
+            var key = $"{root}:Models:{alias}";
+            if (model.Deployments.Count == 0)
+            {
+                failures.Add($"{key}:Deployments must list at least one deployment.");
+            }
+
+            for (var i = 0; i < model.Deployments.Count; i++)
+            {
+                if (!options.Deployments.ContainsKey(model.Deployments[i]))
+                {
+                    failures.Add($"{key}:Deployments:{i} '{model.Deployments[i]}' is not defined under {root}:Deployments.");
+                }
+            }
+        }
+
+        if (options.MaxRequestBodyBytes < 1024)
+        {
+            failures.Add($"{root}:MaxRequestBodyBytes must be at least 1024.");
+        }
+
+        if (options.RecordQueueCapacity < 1)
+        {
+            failures.Add($"{root}:RecordQueueCapacity must be at least 1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void CheckSecret(List<string> failures, string key, string? value)
+    {
+        if (value is not null && SecretReference.IsEnvironmentReference(value, out var variable) && readEnvironment(variable) is null)
+        {
+            failures.Add($"{key} references environment variable '{variable}', which is not set.");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Gatehouse.Configuration;
+
+/// <summary>The wire protocols Gatehouse can speak to an upstream.</summary>
+public enum ProviderType
+{
+    /// <summary>Any OpenAI-compatible HTTP API: OpenAI, vLLM, Ollama, llama.cpp, Groq, Together, OpenRouter, Mistral, DeepSeek…</summary>
+    OpenAI,
+
+    /// <summary>Azure OpenAI: deployment in the URL, <c>api-version</c> query, <c>api-key</c> header.</summary>
+    AzureOpenAI,
+
+    /// <summary>The built-in simulator: no network, no key, always labelled as a simulator.</summary>
+    Simulator,
+}

@@ -1,0 +1,57 @@
+using Gatehouse.OpenAI;
+using Gatehouse.Providers;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>
+/// Sends the rewritten body to the deployment's provider and relays the answer: whole for plain
+/// calls, event by event for streams. Failures before the first byte become ordinary OpenAI errors.
+/// </summary>
+internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRelay) : IGatewayStage
+{
+    public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
+    {
+        var deployment = context.Deployment!;
+        using var upstreamBody = RequestRewriter.Rewrite(context.Body!.Memory.Span, context.Request!, deployment.UpstreamModelJson);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
+        timeout.CancelAfter(deployment.Timeout);
+
+        HttpResponseMessage response;
+        try
+        {
+            var request = new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody.Memory, context.Http.Request.Headers);
+            response = await deployment.Provider.SendAsync(request, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
+        {
+            await FailAsync(context, UpstreamFailure.Timeout, $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s.");
+            return;
+        }
+        catch (HttpRequestException ex)
+        {
+            await FailAsync(context, UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {ex.Message}");
+            return;
+        }
+
+        using (response)
+        {
+            if (context.Request!.Stream && response.IsSuccessStatusCode)
+            {
+                await streamRelay.RelayAsync(context, response, timeout.Token);
+            }
+            else
+            {
+                await relay.RelayAsync(context, response, timeout.Token);
+            }
+        }
+
+        await next(context);
+    }
+
+    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
+    {
+        var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
+        context.Fail(error);
+        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+    }
+}

@@ -1,0 +1,15 @@
+namespace Gatehouse.Gateway;
+
+/// <summary>The <c>x-gatehouse-*</c> response headers, documented in the README.</summary>
+internal static class GatehouseHeaders
+{
+    public const string RequestId = "x-gatehouse-request-id";
+    public const string Deployment = "x-gatehouse-deployment";
+    public const string Provider = "x-gatehouse-provider";
+    public const string InputTokens = "x-gatehouse-input-tokens";
+    public const string OutputTokens = "x-gatehouse-output-tokens";
+    public const string CachedTokens = "x-gatehouse-cached-tokens";
+    public const string ReasoningTokens = "x-gatehouse-reasoning-tokens";
+    public const string CostUsd = "x-gatehouse-cost-usd";
+    public const string UsageEstimated = "x-gatehouse-usage-estimated";
+}

@@ -1,0 +1,55 @@
+using Gatehouse.Keys;
+using Gatehouse.OpenAI;
+using Gatehouse.Providers;
+using Gatehouse.Routing;
+using Gatehouse.Usage;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>One call's state as it moves through the stages. Each stage fills in what it owns.</summary>
+internal sealed class GatewayContext(HttpContext http, ApiOperation operation, Guid requestId, long startTimestamp)
+{
+    public HttpContext Http { get; } = http;
+
+    public ApiOperation Operation { get; } = operation;
+
+    public Guid RequestId { get; } = requestId;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the call arrived.</summary>
+    public long StartTimestamp { get; } = startTimestamp;
+
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>Set by authentication.</summary>
+    public CallerIdentity? Caller { get; set; }
+
+    /// <summary>The client's body, in a pooled buffer (set by request reading).</summary>
+    public PooledBody? Body { get; set; }
+
+    public ParsedRequest? Request { get; set; }
+
+    public ModelRoute? Route { get; set; }
+
+    public Deployment? Deployment { get; set; }
+
+    // Outcome, read by the recording stage.
+    public int StatusCode { get; set; } = StatusCodes.Status200OK;
+
+    public string? ErrorClass { get; set; }
+
+    public string? ErrorMessage { get; set; }
+
+    public TokenUsage Usage { get; set; }
+
+    public decimal CostUsd { get; set; }
+
+    public double? TimeToFirstTokenMs { get; set; }
+
+    /// <summary>Marks the call failed with an error the caller has already been sent (or is about to be).</summary>
+    public void Fail(OpenAIError error)
+    {
+        StatusCode = error.StatusCode;
+        ErrorClass = error.ErrorClass;
+        ErrorMessage = error.Message;
+    }
+}

@@ -1,0 +1,38 @@
+using Gatehouse.OpenAI;
+using Gatehouse.Routing;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>
+/// Resolves the requested model to its route (404 when unknown) and checks that the key may use it
+/// (403). An unknown model is a 404 even for a restricted key, so the answer never reveals more.
+/// </summary>
+internal sealed class ModelAccessStage(RouteTableProvider routes) : IGatewayStage
+{
+    public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
+    {
+        var model = context.Request!.Model;
+        if (!routes.Current.TryGet(model, out var route))
+        {
+            return RejectAsync(context, OpenAIError.ModelNotFound(model));
+        }
+
+        if (!context.Caller!.MayUseModel(model))
+        {
+            return RejectAsync(context, OpenAIError.ModelNotAllowed(model));
+        }
+
+        context.Route = route;
+        context.Deployment = route.Primary;
+        var headers = context.Http.Response.Headers;
+        headers[GatehouseHeaders.Deployment] = route.Primary.Name;
+        headers[GatehouseHeaders.Provider] = route.Primary.Provider.Name;
+        return next(context);
+    }
+
+    private static Task RejectAsync(GatewayContext context, OpenAIError error)
+    {
+        context.Fail(error);
+        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+    }
+}

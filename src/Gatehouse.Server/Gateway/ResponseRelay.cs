@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using Gatehouse.OpenAI;
+using Gatehouse.Providers;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>
+/// Relays a non-streamed upstream answer: the body goes to the client byte for byte (unknown
+/// fields included), with Gatehouse's usage and cost headers added. Upstream errors are classified.
+/// </summary>
+internal sealed class ResponseRelay(UsageMeter meter)
+{
+    /// <summary>Bodies larger than this are not plausible OpenAI answers; refusing them bounds memory.</summary>
+    private const int MaxResponseBytes = 64 * 1024 * 1024;
+
+    public async Task RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
+    {
+        PooledBody? body;
+        try
+        {
+            body = await ReadAllAsync(upstream, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
+        {
+            await FailAsync(context, UpstreamFailure.Timeout, "The upstream did not finish its answer within the deployment's timeout.");
+            return;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            await FailAsync(context, UpstreamFailure.ConnectionFailed, $"The upstream connection broke while reading the answer: {ex.Message}");
+            return;
+        }
+
+        if (body is null)
+        {
+            await FailAsync(context, UpstreamFailure.MalformedResponse, $"The upstream answer is larger than {MaxResponseBytes} bytes.");
+            return;
+        }
+
+        using (body)
+        {
+            var status = (int)upstream.StatusCode;
+            if (upstream.IsSuccessStatusCode)
+            {
+                await RelaySuccessAsync(context, upstream, body);
+            }
+            else
+            {
+                await RelayErrorAsync(context, upstream, status, body);
+            }
+        }
+    }
+
+    private async Task RelaySuccessAsync(GatewayContext context, HttpResponseMessage upstream, PooledBody body)
+    {
+        var json = body.Memory.Span;
+        if (!IsCompleteJson(json))
+        {
+            await FailAsync(context, UpstreamFailure.MalformedResponse, "The upstream answered with a body that is not valid JSON.");
+            return;
+        }
+
+        if (!OpenAIUsageReader.TryRead(json, out var usage))
+        {
+            var text = new StringBuilder();
+            OpenAIUsageReader.AppendGeneratedText(json, text);
+            usage = meter.Estimate(context, text.ToString());
+        }
+
+        meter.Settle(context, usage);
+        await WriteAsync(context, upstream, (int)upstream.StatusCode, body);
+    }
+
+    private static async Task RelayErrorAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
+    {
+        var (message, code) = UpstreamErrorReader.Read(body.Memory.Span);
+        var failure = status switch
+        {
+            StatusCodes.Status429TooManyRequests => UpstreamFailure.RateLimited,
+            StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => UpstreamFailure.AuthenticationFailed,
+            >= 500 => UpstreamFailure.ServerError,
+            _ => (UpstreamFailure?)null,
+        };
+
+        switch (failure)
+        {
+            case UpstreamFailure.RateLimited:
+            case null:
+                // The upstream's own words are the most useful answer: a 4xx about the request, or a 429 with its Retry-After.
+                context.StatusCode = status;
+                context.ErrorClass = failure?.ErrorClass() ?? code ?? "upstream_rejected";
+                context.ErrorMessage = message;
+                await WriteAsync(context, upstream, status, body);
+                break;
+            case UpstreamFailure.AuthenticationFailed:
+                // Never pass a 401 on: the client's SDK would blame the client's key, which was fine.
+                await FailAsync(context, failure.Value, $"The upstream rejected Gatehouse's credentials for provider '{context.Deployment!.Provider.Name}' ({status}).");
+                break;
+            default:
+                await FailAsync(context, failure.Value, $"The upstream failed with {status}: {message ?? "no message"}");
+                break;
+        }
+    }
+
+    private static async Task WriteAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
+    {
+        var response = context.Http.Response;
+        response.StatusCode = status;
+        UpstreamHeaders.CopyTo(upstream, response);
+        if (context.ErrorClass is null)
+        {
+            UsageMeter.WriteHeaders(context);
+        }
+
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body.Memory, context.Aborted);
+    }
+
+    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
+    {
+        var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
+        context.Fail(error);
+        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+    }
+
+    private static bool IsCompleteJson(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            while (reader.Read())
+            {
+            }
+
+            return reader.BytesConsumed > 0;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<PooledBody?> ReadAllAsync(HttpResponseMessage upstream, CancellationToken cancellationToken)
+    {
+        await using var stream = await upstream.Content.ReadAsStreamAsync(cancellationToken);
+        return await PooledBody.ReadAsync(stream, upstream.Content.Headers.ContentLength, MaxResponseBytes, cancellationToken);
+    }
+}

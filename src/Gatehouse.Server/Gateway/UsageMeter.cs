@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using Gatehouse.Providers;
+using Gatehouse.Usage;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>
+/// Settles a call's usage and cost. Upstream-reported usage is used as is; when the upstream
+/// reported none, tokens are counted with a real tokenizer and the usage is marked estimated.
+/// </summary>
+internal sealed class UsageMeter(ITokenCounter tokenCounter)
+{
+    public void Settle(GatewayContext context, TokenUsage usage)
+    {
+        context.Usage = usage;
+        var price = context.Deployment?.Price;
+        context.CostUsd = price is null ? 0m : CostCalculator.Compute(usage, price).Total;
+    }
+
+    /// <summary>Counts the request's input and the given generated text when the upstream reported no usage.</summary>
+    public TokenUsage Estimate(GatewayContext context, string generatedText)
+    {
+        using var document = JsonDocument.Parse(context.Body!.Memory);
+        var input = context.Operation == ApiOperation.ChatCompletions
+            ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter)
+            : EstimateEmbeddingInput(document.RootElement);
+        var output = generatedText.Length == 0 ? 0 : tokenCounter.CountTokens(generatedText);
+        return new TokenUsage(input, output, Estimated: true);
+    }
+
+    /// <summary>Adds the usage headers to a non-streamed response (streams cannot: headers go out before the usage exists).</summary>
+    public static void WriteHeaders(GatewayContext context)
+    {
+        var headers = context.Http.Response.Headers;
+        var usage = context.Usage;
+        headers[GatehouseHeaders.InputTokens] = usage.InputTokens.ToString(CultureInfo.InvariantCulture);
+        headers[GatehouseHeaders.OutputTokens] = usage.OutputTokens.ToString(CultureInfo.InvariantCulture);
+        if (usage.CachedInputTokens > 0)
+        {
+            headers[GatehouseHeaders.CachedTokens] = usage.CachedInputTokens.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (usage.ReasoningTokens > 0)
+        {
+            headers[GatehouseHeaders.ReasoningTokens] = usage.ReasoningTokens.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (usage.Estimated)
+        {
+            headers[GatehouseHeaders.UsageEstimated] = "true";
+        }
+
+        headers[GatehouseHeaders.CostUsd] = context.CostUsd.ToString("0.##########", CultureInfo.InvariantCulture);
+    }
+
+    private int EstimateEmbeddingInput(JsonElement request)
+    {
+        if (!request.TryGetProperty("input", out var input))
+        {
+            return 0;
+        }
+
+        return input.ValueKind switch
+        {
+            JsonValueKind.String => tokenCounter.CountTokens(input.GetString()!),
+            JsonValueKind.Array => input.EnumerateArray().Sum(item => item.ValueKind switch
+            {
+                JsonValueKind.String => tokenCounter.CountTokens(item.GetString()!),
+                JsonValueKind.Array => item.GetArrayLength(), // already token ids
+                _ => 1,
+            }),
+            _ => 0,
+        };
+    }
+}

@@ -1,0 +1,12 @@
+namespace Gatehouse.Keys;
+
+/// <summary>Body of <c>POST /api/keys</c>.</summary>
+public sealed record CreateKeyRequest
+{
+    public string? Name { get; init; }
+    public string? Owner { get; init; }
+    /// <summary>Public model names the key may call; omit or leave empty for all.</summary>
+    public IReadOnlyList<string>? AllowedModels { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public Dictionary<string, string>? Metadata { get; init; }
+}

@@ -1,0 +1,18 @@
+namespace Gatehouse.Keys;
+
+/// <summary>A key as the API shows it. <see cref="Key"/> is set only in the response that created it.</summary>
+public sealed record KeyResponse(
+    string Id,
+    string Name,
+    string? Owner,
+    string Prefix,
+    IReadOnlyList<string>? AllowedModels,
+    DateTimeOffset? ExpiresAt,
+    IReadOnlyDictionary<string, string> Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt,
+    string? Key = null)
+{
+    internal static KeyResponse From(VirtualKey key, string? secret = null) =>
+        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, secret);
+}

@@ -1,0 +1,44 @@
+using Gatehouse.Storage;
+
+namespace Gatehouse.Keys;
+
+/// <summary>Creates and revokes keys: the store first, then the in-memory registry, so a key never works before it is durable.</summary>
+internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProvider timeProvider)
+{
+    public async Task<(VirtualKey Key, string Secret)> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken)
+    {
+        var secret = ApiKeyGenerator.NewSecret();
+        var key = new VirtualKey
+        {
+            Id = ApiKeyGenerator.NewId(),
+            Name = request.Name!.Trim(),
+            Owner = string.IsNullOrWhiteSpace(request.Owner) ? null : request.Owner.Trim(),
+            KeyHash = KeyHasher.Hash(secret),
+            Prefix = secret[..ApiKeyGenerator.VisiblePrefixLength],
+            AllowedModels = request.AllowedModels is { Count: > 0 } models ? [.. models] : null,
+            ExpiresAt = request.ExpiresAt,
+            Metadata = request.Metadata ?? new Dictionary<string, string>(),
+            CreatedAt = timeProvider.GetUtcNow(),
+        };
+
+        await store.InsertAsync(key, cancellationToken);
+        registry.Put(key);
+        return (key, secret);
+    }
+
+    public async Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!await store.RevokeAsync(id, timeProvider.GetUtcNow(), cancellationToken))
+        {
+            return null;
+        }
+
+        var key = await store.GetAsync(id, cancellationToken);
+        if (key is not null)
+        {
+            registry.Put(key);
+        }
+
+        return key;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using Gatehouse.Providers;
+
+namespace Gatehouse.OpenAI;
+
+/// <summary>
+/// Validates a request body in one forward pass with <see cref="Utf8JsonReader"/> and picks out the
+/// top-level fields the gateway acts on. No DOM is built and nothing is deserialized, so unknown
+/// fields cost nothing and reach the upstream byte for byte.
+/// </summary>
+internal static class OpenAIRequestReader
+{
+    public static ParsedRequest? Read(ReadOnlySpan<byte> body, ApiOperation operation, out OpenAIError? error)
+    {
+        try
+        {
+            return ReadCore(body, operation, out error);
+        }
+        catch (JsonException ex)
+        {
+            error = OpenAIError.InvalidJson($"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}");
+            return null;
+        }
+    }
+
+    private static ParsedRequest? ReadCore(ReadOnlySpan<byte> body, ApiOperation operation, out OpenAIError? error)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = OpenAIError.InvalidJson("the body is not a JSON object");
+            return null;
+        }
+
+        var objectContentStart = (int)reader.TokenStartIndex + 1;
+        string? model = null;
+        Range modelValue = default;
+        var stream = false;
+        Range? streamOptions = null;
+        var includeUsage = false;
+        var hasPayload = false;
+        error = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            var escapedName = reader.ValueIsEscaped;
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+
+            if (!escapedName && name.SequenceEqual("model"u8))
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error ??= OpenAIError.InvalidType("model", "a string");
+                    reader.Skip();
+                }
+                else
+                {
+                    model = reader.GetString();
+                    modelValue = start..((int)reader.BytesConsumed);
+                }
+            }
+            else if (!escapedName && name.SequenceEqual("stream"u8))
+            {
+                if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+                {
+                    stream = reader.GetBoolean();
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    error ??= OpenAIError.InvalidType("stream", "a boolean");
+                    reader.Skip();
+                }
+            }
+            else if (!escapedName && name.SequenceEqual("stream_options"u8) && reader.TokenType == JsonTokenType.StartObject)
+            {
+                includeUsage = ReadIncludeUsage(ref reader);
+                streamOptions = start..((int)reader.BytesConsumed);
+            }
+            else if (!escapedName && operation == ApiOperation.ChatCompletions && name.SequenceEqual("messages"u8))
+            {
+                hasPayload = true;
+                error ??= CheckMessages(ref reader);
+            }
+            else if (!escapedName && operation == ApiOperation.Embeddings && name.SequenceEqual("input"u8))
+            {
+                hasPayload = true;
+                error ??= CheckInput(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        // Drain to the end so trailing garbage is caught, not forwarded.
+        while (reader.Read())
+        {
+        }
+
+        if (error is not null)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(model))
+        {
+            error = OpenAIError.MissingParameter("model");
+            return null;
+        }
+
+        if (!hasPayload)
+        {
+            error = OpenAIError.MissingParameter(operation == ApiOperation.ChatCompletions ? "messages" : "input");
+            return null;
+        }
+
+        return new ParsedRequest
+        {
+            Model = model,
+            ModelValue = modelValue,
+            ObjectContentStart = objectContentStart,
+            Stream = stream,
+            StreamOptionsValue = streamOptions,
+            ClientRequestedUsage = includeUsage,
+        };
+    }
+
+    private static bool ReadIncludeUsage(ref Utf8JsonReader reader)
+    {
+        var includeUsage = false;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("include_usage"u8))
+            {
+                reader.Read();
+                includeUsage = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        return includeUsage;
+    }
+
+    private static OpenAIError? CheckMessages(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return OpenAIError.InvalidType("messages", "an array of message objects");
+        }
+
+        var depth = reader.CurrentDepth;
+        var count = 0;
+        OpenAIError? error = null;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                error ??= OpenAIError.InvalidType($"messages[{count}]", "an object");
+            }
+
+            count++;
+            reader.Skip();
+        }
+
+        return error ?? (count == 0 ? OpenAIError.EmptyArray("messages") : null);
+    }
+
+    private static OpenAIError? CheckInput(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return null;
+            case JsonTokenType.StartArray:
+                var depth = reader.CurrentDepth;
+                reader.Read();
+                var empty = reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth;
+                if (!empty)
+                {
+                    while (reader.CurrentDepth > depth || reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        reader.Read();
+                    }
+                }
+
+                return empty ? OpenAIError.EmptyArray("input") : null;
+            default:
+                reader.Skip();
+                return OpenAIError.InvalidType("input", "a string or an array");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+namespace Gatehouse.Providers;
+
+/// <summary>
+/// Why an upstream call failed, as a closed set. Each value maps to one status code and one error
+/// class in records, so callers and dashboards can rely on them.
+/// </summary>
+internal enum UpstreamFailure
+{
+    /// <summary>The upstream did not answer within the deployment's timeout (504).</summary>
+    Timeout,
+
+    /// <summary>The connection could not be made or broke (502).</summary>
+    ConnectionFailed,
+
+    /// <summary>The upstream said 429 (passed on as 429 with its Retry-After).</summary>
+    RateLimited,
+
+    /// <summary>The upstream answered 5xx (502).</summary>
+    ServerError,
+
+    /// <summary>The upstream rejected Gatehouse's own credentials (502: the client's key is fine).</summary>
+    AuthenticationFailed,
+
+    /// <summary>The upstream answered 2xx with a body Gatehouse could not read (502).</summary>
+    MalformedResponse,
+
+    /// <summary>The stream ended or broke before it was complete, after the client had received part of it.</summary>
+    StreamInterrupted,
+}
+
+internal static class UpstreamFailureExtensions
+{
+    public static int StatusCode(this UpstreamFailure failure) => failure switch
+    {
+        UpstreamFailure.Timeout => StatusCodes.Status504GatewayTimeout,
+        UpstreamFailure.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status502BadGateway,
+    };
+
+    public static string ErrorClass(this UpstreamFailure failure) => failure switch
+    {
+        UpstreamFailure.Timeout => "upstream_timeout",
+        UpstreamFailure.ConnectionFailed => "upstream_unreachable",
+        UpstreamFailure.RateLimited => "upstream_rate_limited",
+        UpstreamFailure.ServerError => "upstream_error",
+        UpstreamFailure.AuthenticationFailed => "upstream_auth_failed",
+        UpstreamFailure.MalformedResponse => "upstream_malformed_response",
+        UpstreamFailure.StreamInterrupted => "upstream_stream_interrupted",
+        _ => "upstream_error",
+    };
+}

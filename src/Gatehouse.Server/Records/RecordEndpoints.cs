@@ -1,0 +1,71 @@
+using Gatehouse.Hosting;
+using Gatehouse.Keys;
+using Gatehouse.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gatehouse.Records;
+
+/// <summary><c>/api/requests</c>: the request history. Admin sees every record; a virtual key sees its own.</summary>
+internal static class RecordEndpoints
+{
+    public static RouteGroupBuilder MapRecordEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/requests").RequireAnyKey().WithTags("Requests");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        return group;
+    }
+
+    private static async Task<Results<Ok<RequestRecordPage>, ValidationProblem>> ListAsync(
+        HttpContext context,
+        IRequestRecordStore store,
+        string? key,
+        string? model,
+        int? status,
+        string? outcome,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        string? cursor,
+        int? limit,
+        CancellationToken cancellationToken)
+    {
+        if (outcome is not null and not "success" and not "error")
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = ["Use 'success' or 'error'."] });
+        }
+
+        var caller = context.GetCaller();
+        var query = new RequestRecordQuery
+        {
+            KeyId = caller.IsAdmin ? key : caller.KeyId,
+            Model = model,
+            StatusCode = status,
+            Outcome = outcome,
+            From = from,
+            To = to,
+            Cursor = cursor,
+            Limit = Math.Clamp(limit ?? 50, 1, 500),
+        };
+
+        try
+        {
+            return TypedResults.Ok(await store.QueryAsync(query, cancellationToken));
+        }
+        catch (FormatException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["The cursor is not one this API returned."] });
+        }
+    }
+
+    private static async Task<Results<Ok<RequestRecord>, ProblemHttpResult>> GetAsync(Guid id, HttpContext context, IRequestRecordStore store, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(id, cancellationToken);
+        var caller = context.GetCaller();
+        if (record is null || (!caller.IsAdmin && record.KeyId != caller.KeyId))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Request not found", detail: $"No request record has the id '{id}'.");
+        }
+
+        return TypedResults.Ok(record);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using System.Text.Json;
+using Gatehouse.Providers;
+using Gatehouse.Usage;
+
+namespace Gatehouse.Routing;
+
+/// <summary>A configured deployment made ready for the hot path: its provider, prices and limits resolved once per configuration load.</summary>
+internal sealed class Deployment
+{
+    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout)
+    {
+        Name = name;
+        UpstreamModel = upstreamModel;
+        Provider = provider;
+        Price = price;
+        Timeout = timeout;
+        UpstreamModelJson = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(upstreamModel, RoutingJsonContext.Default.String));
+    }
+
+    public string Name { get; }
+
+    public string UpstreamModel { get; }
+
+    /// <summary>The upstream model name as a JSON string literal, ready to splice into a request body.</summary>
+    public byte[] UpstreamModelJson { get; }
+
+    public IModelProvider Provider { get; }
+
+    /// <summary>Null when no price is known: the call is still served and recorded with zero cost (and a warning at load).</summary>
+    public ModelPrice? Price { get; }
+
+    public TimeSpan Timeout { get; }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace Gatehouse.Routing;
+
+/// <summary>An immutable snapshot of the model aliases. A configuration reload swaps in a whole new table.</summary>
+internal sealed class RouteTable
+{
+    private readonly FrozenDictionary<string, ModelRoute> _routes;
+    private readonly FrozenDictionary<string, ModelRoute>.AlternateLookup<ReadOnlySpan<char>> _spanLookup;
+
+    public RouteTable(IEnumerable<ModelRoute> routes)
+    {
+        _routes = routes.ToFrozenDictionary(r => r.PublicName, StringComparer.Ordinal);
+        _spanLookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public IReadOnlyCollection<ModelRoute> Routes => _routes.Values;
+
+    public bool TryGet(string model, out ModelRoute route) => _routes.TryGetValue(model, out route!);
+
+    /// <summary>Looks a model up by its UTF-8 bytes without allocating a string on the hot path.</summary>
+    public bool TryGet(ReadOnlySpan<byte> utf8Model, out ModelRoute route)
+    {
+        if (utf8Model.Length > 256)
+        {
+            route = null!;
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[utf8Model.Length];
+        var length = Encoding.UTF8.GetChars(utf8Model, chars);
+        return _spanLookup.TryGetValue(chars[..length], out route!);
+    }
+}

@@ -1,0 +1,93 @@
+using Gatehouse.Configuration;
+using Gatehouse.Providers;
+using Gatehouse.Simulator;
+using Gatehouse.Usage;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Routing;
+
+/// <summary>Turns validated <see cref="GatehouseOptions"/> into a <see cref="RouteTable"/>: providers built, secrets resolved, prices looked up.</summary>
+internal sealed partial class RouteTableBuilder(
+    UpstreamClientPool clientPool,
+    PriceTable priceTable,
+    ITokenCounter tokenCounter,
+    TimeProvider timeProvider,
+    ILogger<RouteTableBuilder> logger)
+{
+    private readonly GatehouseOptionsValidator _validator = new();
+
+    /// <exception cref="OptionsValidationException">The configuration is invalid; the message names each offending key.</exception>
+    public RouteTable Build(GatehouseOptions options)
+    {
+        var validation = _validator.Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(GatehouseOptions.SectionName, typeof(GatehouseOptions), validation.Failures);
+        }
+
+        var providers = options.Providers.ToDictionary(p => p.Key, p => CreateProvider(p.Key, p.Value, options), StringComparer.Ordinal);
+        var deployments = new Dictionary<string, Deployment>(StringComparer.Ordinal);
+        foreach (var (name, deployment) in options.Deployments)
+        {
+            var price = ResolvePrice(name, deployment);
+            deployments[name] = new Deployment(name, deployment.Model!, providers[deployment.Provider!], price, TimeSpan.FromSeconds(deployment.TimeoutSeconds));
+        }
+
+        var loadedAt = timeProvider.GetUtcNow();
+        var routes = options.Models.Select(m => new ModelRoute(m.Key, m.Value.Deployments.Select(d => deployments[d]).ToArray(), m.Value.Description, loadedAt));
+        return new RouteTable(routes);
+    }
+
+    private IModelProvider CreateProvider(string name, ProviderOptions provider, GatehouseOptions options)
+    {
+        var apiKey = SecretReference.Resolve(provider.ApiKey, Environment.GetEnvironmentVariable);
+        var headers = provider.Headers.ToDictionary(
+            h => h.Key,
+            h => SecretReference.Resolve(h.Value, Environment.GetEnvironmentVariable) ?? "",
+            StringComparer.OrdinalIgnoreCase);
+
+        switch (provider.Type)
+        {
+            case ProviderType.Simulator:
+                var profiles = SimulationProfilesOf(name, options);
+                var handler = new SimulatorHandler(model => profiles.GetValueOrDefault(model), tokenCounter, timeProvider);
+                return new SimulatorProvider(name, new HttpMessageInvoker(handler));
+            case ProviderType.AzureOpenAI:
+                return new AzureOpenAIProvider(name, clientPool.GetClient(provider), WithTrailingSlash(provider.BaseUrl!), provider.ApiVersion!, apiKey, headers);
+            default:
+                return new OpenAICompatibleProvider(name, clientPool.GetClient(provider), WithTrailingSlash(provider.BaseUrl!), apiKey, headers);
+        }
+    }
+
+    private static Dictionary<string, SimulationProfile> SimulationProfilesOf(string providerName, GatehouseOptions options)
+    {
+        var profiles = new Dictionary<string, SimulationProfile>(StringComparer.Ordinal);
+        foreach (var deployment in options.Deployments.Values)
+        {
+            if (deployment.Provider == providerName)
+            {
+                profiles[deployment.Model!] = deployment.Simulation ?? new SimulationProfile();
+            }
+        }
+
+        return profiles;
+    }
+
+    private ModelPrice? ResolvePrice(string deploymentName, DeploymentOptions deployment)
+    {
+        var basis = deployment.PriceAs ?? deployment.Model!;
+        priceTable.TryGet(basis, out var tablePrice);
+        var price = deployment.Price is null ? tablePrice : deployment.Price.ApplyTo(tablePrice);
+        if (price is null)
+        {
+            LogNoPrice(deploymentName, basis);
+        }
+
+        return price;
+    }
+
+    private static Uri WithTrailingSlash(string url) => new(url.EndsWith('/') ? url : url + "/");
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Deployment {Deployment} has no price: '{Model}' is not in the price table and no Price is configured; its calls will cost 0.")]
+    private partial void LogNoPrice(string deployment, string model);
+}
