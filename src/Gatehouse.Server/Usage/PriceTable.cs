@@ -71,7 +71,8 @@ internal sealed partial class PriceTable
 
     /// <summary>
     /// A copy of this table with configured prices applied: an override for a known model
-    /// replaces only the fields it sets; an override for an unknown model adds it.
+    /// replaces only the fields it sets; an override for an unknown model adds it. The base price is
+    /// found with <see cref="TryGet"/>, so an override keyed <c>azure/gpt-4o</c> starts from <c>gpt-4o</c>.
     /// </summary>
     public PriceTable WithOverrides(IEnumerable<KeyValuePair<string, PriceOverride>> overrides)
     {
