@@ -1,0 +1,8 @@
+using Gatehouse.Usage;
+
+namespace Gatehouse.Tests.Usage;
+
+internal sealed class FakeTokenCounter(Func<string, int> count) : ITokenCounter
+{
+    public int CountTokens(string text) => count(text);
+}
