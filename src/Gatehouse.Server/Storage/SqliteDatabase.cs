@@ -46,14 +46,17 @@ internal sealed class SqliteDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = ConnectionPragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             if (!_walEnabled)
             {
                 await EnableWalAsync(connection, cancellationToken);
             }
 
-            using var command = connection.CreateCommand();
-            command.CommandText = ConnectionPragmas;
-            await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch
@@ -74,7 +77,7 @@ internal sealed class SqliteDatabase : IDisposable
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL;";
+            command.CommandText = "PRAGMA journal_mode=WAL;";
             var mode = (string?)await command.ExecuteScalarAsync(cancellationToken);
             if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             {
