@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
@@ -26,7 +27,8 @@ internal readonly record struct RequestRecordCursor(long TimestampUs, Guid Id)
         cursor = default;
         Span<byte> bytes = stackalloc byte[Size + 3];
         if (value.Length > 40
-            || !Base64Url.TryDecodeFromChars(value, bytes, out var written)
+            // TryDecodeFromChars throws on characters outside the alphabet; this overload reports them.
+            || Base64Url.DecodeFromChars(value, bytes, out _, out var written) != OperationStatus.Done
             || written != Size
             || bytes[0] != FormatVersion)
         {
