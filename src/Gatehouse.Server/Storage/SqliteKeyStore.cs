@@ -7,7 +7,8 @@ namespace Gatehouse.Storage;
 /// <summary>Virtual keys in SQLite. Only the hash of each secret is stored; the hash is unique.</summary>
 internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 {
-    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
 
     private const string InsertSql =
         """
@@ -31,7 +32,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         {
             await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: cancellationToken));
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique)
         {
             throw new StorageConflictException($"A virtual key with id '{key.Id}' or the same secret hash already exists.", ex);
         }
