@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace Gatehouse.Storage;
+
+/// <summary>
+/// The migrations compiled into this assembly, in version order. The same SQL files serve SQLite
+/// and PostgreSQL, so a migrator for either database reads them from here.
+/// </summary>
+internal static class MigrationCatalog
+{
+    private const string ResourcePrefix = "Gatehouse.Storage.Migrations.";
+
+    private static readonly Lazy<IReadOnlyList<Migration>> s_all = new(() => Load(typeof(MigrationCatalog).Assembly));
+
+    public static IReadOnlyList<Migration> All => s_all.Value;
+
+    public static int LatestVersion => All[^1].Version;
+
+    internal static IReadOnlyList<Migration> Load(Assembly assembly)
+    {
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal)
+                || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var fileName = resource[ResourcePrefix.Length..^".sql".Length];
+            var separator = fileName.IndexOf('_', StringComparison.Ordinal);
+            if (separator <= 0
+                || !int.TryParse(fileName.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                || version <= 0)
+            {
+                throw new InvalidOperationException(
+                    $"Migration resource '{resource}' must be named NNNN_name.sql with a positive version number.");
+            }
+
+            using var stream = assembly.GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"Migration resource '{resource}' could not be read.");
+            using var reader = new StreamReader(stream);
+            migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
+        }
+
+        migrations.Sort(static (a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version != i + 1)
+            {
+                throw new InvalidOperationException(
+                    $"Migrations must be numbered 1, 2, 3… without gaps or duplicates; found version {migrations[i].Version} at position {i + 1}.");
+            }
+        }
+
+        if (migrations.Count == 0)
+        {
+            throw new InvalidOperationException($"No embedded migrations found under '{ResourcePrefix}'.");
+        }
+
+        return migrations;
+    }
+}

@@ -1,0 +1,67 @@
+using Dapper;
+using Gatehouse.Keys;
+using Microsoft.Data.Sqlite;
+
+namespace Gatehouse.Storage;
+
+/// <summary>Virtual keys in SQLite. Only the hash of each secret is stored; the hash is unique.</summary>
+internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
+{
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
+
+    private const string InsertSql =
+        """
+        INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us)
+        VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs)
+        """;
+
+    private const string ListSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys ORDER BY created_at_us, id";
+
+    private const string GetSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys WHERE id = @Id";
+
+    // COALESCE keeps the first revocation time; the row still counts as matched, so a second call returns true.
+    private const string RevokeSql = "UPDATE virtual_keys SET revoked_at_us = COALESCE(revoked_at_us, @RevokedAtUs) WHERE id = @Id";
+
+    public async Task InsertAsync(VirtualKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var row = VirtualKeyRow.FromKey(key);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(InsertSql, row, cancellationToken: cancellationToken));
+        }
+        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique)
+        {
+            throw new StorageConflictException($"A virtual key with id '{key.Id}' or the same secret hash already exists.", ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<VirtualKey>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<VirtualKeyRow>(new CommandDefinition(ListSql, cancellationToken: cancellationToken));
+        return rows.Select(static r => r.ToKey()).ToList();
+    }
+
+    public async Task<VirtualKey?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<VirtualKeyRow>(
+            new CommandDefinition(GetSql, new { Id = id }, cancellationToken: cancellationToken));
+        return row?.ToKey();
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var matched = await connection.ExecuteAsync(new CommandDefinition(
+            RevokeSql,
+            new { Id = id, RevokedAtUs = StorageValues.ToUnixMicroseconds(revokedAt) },
+            cancellationToken: cancellationToken));
+        return matched > 0;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Gatehouse.Storage;
+
+/// <summary>
+/// Applies the embedded migrations to a SQLite database, each in its own <c>BEGIN IMMEDIATE</c>
+/// transaction that first checks again whether another process got there first.
+/// </summary>
+internal sealed class SqliteMigrator : IDatabaseMigrator
+{
+    private const string CreateHistoryTable =
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     INTEGER NOT NULL PRIMARY KEY,
+            name        TEXT    NOT NULL,
+            applied_at  TEXT    NOT NULL
+        );
+        """;
+
+    private readonly SqliteDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly IReadOnlyList<Migration> _migrations;
+
+    public SqliteMigrator(SqliteDatabase database, TimeProvider timeProvider)
+        : this(database, timeProvider, MigrationCatalog.All)
+    {
+    }
+
+    internal SqliteMigrator(SqliteDatabase database, TimeProvider timeProvider, IReadOnlyList<Migration> migrations)
+    {
+        _database = database;
+        _timeProvider = timeProvider;
+        _migrations = migrations;
+    }
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await _database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(CreateHistoryTable, cancellationToken: ct));
+
+        var applied = (await connection.QueryAsync<AppliedMigration>(new CommandDefinition(
+            "SELECT version AS Version, name AS Name FROM schema_migrations ORDER BY version", cancellationToken: ct))).ToList();
+        EnsureKnown(applied);
+
+        foreach (var migration in _migrations)
+        {
+            if (applied.Exists(a => a.Version == migration.Version))
+            {
+                continue;
+            }
+
+            await ApplyAsync(connection, migration, ct);
+        }
+    }
+
+    private void EnsureKnown(List<AppliedMigration> applied)
+    {
+        var latestKnown = _migrations.Count == 0 ? 0 : _migrations[^1].Version;
+        foreach (var row in applied)
+        {
+            if (row.Version > latestKnown)
+            {
+                throw new InvalidOperationException(
+                    $"The database '{_database.FilePath}' has schema version {applied[^1].Version} ('{applied[^1].Name}'), "
+                    + $"but this build of Gatehouse knows migrations only up to version {latestKnown}. "
+                    + "It was written by a newer Gatehouse; run that version, or restore a backup made for this one.");
+            }
+
+            var known = _migrations.First(m => m.Version == row.Version);
+            if (!string.Equals(known.Name, row.Name, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"The database '{_database.FilePath}' recorded migration {row.Version} as '{row.Name}', "
+                    + $"but this build calls it '{known.Name}'. The database does not belong to this Gatehouse schema.");
+            }
+        }
+    }
+
+    private async Task ApplyAsync(SqliteConnection connection, Migration migration, CancellationToken ct)
+    {
+        // BeginTransaction() issues BEGIN IMMEDIATE: the write lock is taken up front, so two
+        // processes migrating at once serialize here and the second one sees the first's row.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+
+        var alreadyApplied = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM schema_migrations WHERE version = @Version",
+            new { migration.Version },
+            transaction,
+            cancellationToken: ct));
+        if (alreadyApplied > 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: ct));
+        }
+        catch (SqliteException ex)
+        {
+            throw new InvalidOperationException(
+                $"Migration {migration.Version:D4}_{migration.Name} failed on '{_database.FilePath}': {ex.Message}", ex);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+            new
+            {
+                migration.Version,
+                migration.Name,
+                AppliedAt = _timeProvider.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            },
+            transaction,
+            cancellationToken: ct));
+
+        await transaction.CommitAsync(ct);
+    }
+
+    private sealed record AppliedMigration(long Version, string Name);
+}

@@ -1,0 +1,47 @@
+using Dapper;
+using Gatehouse.Records;
+using Microsoft.Data.Sqlite;
+
+namespace Gatehouse.Storage;
+
+/// <summary>Request history in SQLite. Batches are written by one prepared statement in one transaction.</summary>
+internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) : IRequestRecordStore
+{
+    public async Task InsertBatchAsync(IReadOnlyList<RequestRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        // BEGIN IMMEDIATE: concurrent writers queue on busy_timeout instead of failing on a lock upgrade.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        using var insert = new InsertCommand(connection, transaction);
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            await insert.ExecuteAsync(record, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<RequestRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<RequestRecordRow>(new CommandDefinition(
+            RequestRecordSql.SelectById, new { Id = StorageValues.ToText(id) }, cancellationToken: cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken)
+    {
+        var (sql, parameters, limit) = RequestRecordSql.BuildQuery(query);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RequestRecordRow>(
+            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return RequestRecordSql.ToPage(rows.AsList(), limit);
+    }
+}

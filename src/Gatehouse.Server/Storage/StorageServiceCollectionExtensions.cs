@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Gatehouse.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Keeps Gatehouse's state in the SQLite file at <paramref name="databasePath"/> (created with its
+    /// directory if missing) and migrates it when the host starts. Uses <c>TryAdd</c>, so any store
+    /// registered earlier wins.
+    /// </summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new SqliteDatabase(databasePath));
+        services.TryAddSingleton<IDatabaseMigrator, SqliteMigrator>();
+        services.TryAddSingleton<IRequestRecordStore, SqliteRequestRecordStore>();
+        services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
+        services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationHostedService>());
+        return services;
+    }
+}

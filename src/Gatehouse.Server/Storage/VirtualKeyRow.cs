@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Gatehouse.Keys;
+
+namespace Gatehouse.Storage;
+
+/// <summary>A <c>virtual_keys</c> row as stored; lists and maps are JSON text.</summary>
+internal sealed class VirtualKeyRow
+{
+    public const string Columns =
+        """
+        id AS Id, name AS Name, owner AS Owner, key_hash AS KeyHash, prefix AS Prefix,
+        allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
+        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs
+        """;
+
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Owner { get; set; }
+    public string KeyHash { get; set; } = "";
+    public string Prefix { get; set; } = "";
+    public string? AllowedModels { get; set; }
+    public long? ExpiresAtUs { get; set; }
+    public string Metadata { get; set; } = "{}";
+    public long CreatedAtUs { get; set; }
+    public long? RevokedAtUs { get; set; }
+
+    public static VirtualKeyRow FromKey(VirtualKey key) => new()
+    {
+        Id = key.Id,
+        Name = key.Name,
+        Owner = key.Owner,
+        KeyHash = key.KeyHash,
+        Prefix = key.Prefix,
+        AllowedModels = key.AllowedModels is null
+            ? null
+            : JsonSerializer.Serialize(key.AllowedModels.ToArray(), StorageJsonContext.Default.StringArray),
+        ExpiresAtUs = StorageValues.ToUnixMicroseconds(key.ExpiresAt),
+        Metadata = JsonSerializer.Serialize(
+            new Dictionary<string, string>(key.Metadata, StringComparer.Ordinal),
+            StorageJsonContext.Default.DictionaryStringString),
+        CreatedAtUs = StorageValues.ToUnixMicroseconds(key.CreatedAt),
+        RevokedAtUs = StorageValues.ToUnixMicroseconds(key.RevokedAt),
+    };
+
+    public VirtualKey ToKey() => new()
+    {
+        Id = Id,
+        Name = Name,
+        Owner = Owner,
+        KeyHash = KeyHash,
+        Prefix = Prefix,
+        AllowedModels = AllowedModels is null
+            ? null
+            : JsonSerializer.Deserialize(AllowedModels, StorageJsonContext.Default.StringArray),
+        ExpiresAt = StorageValues.FromUnixMicroseconds(ExpiresAtUs),
+        Metadata = JsonSerializer.Deserialize(Metadata, StorageJsonContext.Default.DictionaryStringString)
+            ?? new Dictionary<string, string>(),
+        CreatedAt = StorageValues.FromUnixMicroseconds(CreatedAtUs),
+        RevokedAt = StorageValues.FromUnixMicroseconds(RevokedAtUs),
+    };
+}

@@ -1,0 +1,104 @@
+using Gatehouse.Storage;
+using Xunit;
+
+namespace Gatehouse.Tests.Storage;
+
+/// <summary>What every <see cref="IDatabaseMigrator"/> must do, on an empty database made for each test.</summary>
+public abstract class DatabaseMigratorContract
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A migrator for the test's database with the given migrations, or the embedded ones when null.</summary>
+    private protected abstract IDatabaseMigrator CreateMigrator(IReadOnlyList<Migration>? migrations = null);
+
+    protected abstract Task ExecuteAsync(string sql);
+
+    protected abstract Task<IReadOnlyList<(long Version, string Name)>> ReadHistoryAsync();
+
+    protected abstract Task<bool> TableExistsAsync(string table);
+
+    [Fact]
+    public async Task Migrate_EmptyDatabase_AppliesEveryMigrationInOrder()
+    {
+        await CreateMigrator().MigrateAsync(Ct);
+
+        var history = await ReadHistoryAsync();
+        Assert.Equal(MigrationCatalog.All.Select(m => ((long)m.Version, m.Name)), history);
+        Assert.True(await TableExistsAsync("request_records"));
+        Assert.True(await TableExistsAsync("virtual_keys"));
+        Assert.True(await TableExistsAsync("settings"));
+    }
+
+    [Fact]
+    public async Task Migrate_RunTwice_IsIdempotent()
+    {
+        await CreateMigrator().MigrateAsync(Ct);
+        await ExecuteAsync("INSERT INTO settings (name, value) VALUES ('kept', 'yes')");
+
+        await CreateMigrator().MigrateAsync(Ct);
+
+        Assert.Equal(MigrationCatalog.All.Count, (await ReadHistoryAsync()).Count);
+        Assert.True(await TableExistsAsync("settings"));
+    }
+
+    [Fact]
+    public async Task Migrate_ConcurrentStarts_ApplyEachMigrationOnce()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CreateMigrator().MigrateAsync(Ct), Ct)));
+
+        Assert.Equal(MigrationCatalog.All.Select(m => (long)m.Version), (await ReadHistoryAsync()).Select(h => h.Version));
+    }
+
+    [Fact]
+    public async Task Migrate_DatabaseFromNewerBuild_FailsWithClearMessage()
+    {
+        await CreateMigrator().MigrateAsync(Ct);
+        var future = MigrationCatalog.LatestVersion + 1;
+        await ExecuteAsync($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({future}, 'from_the_future', '2030-01-01T00:00:00.0000000Z')");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CreateMigrator().MigrateAsync(Ct));
+
+        Assert.Contains($"schema version {future}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"up to version {MigrationCatalog.LatestVersion}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("newer Gatehouse", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_RecordedNameDiffers_Fails()
+    {
+        await CreateMigrator([new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)")]).MigrateAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => CreateMigrator([new Migration(1, "renamed", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)")]).MigrateAsync(Ct));
+
+        Assert.Contains("'renamed'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_FailingMigration_RollsBackItAndKeepsEarlierOnes()
+    {
+        IReadOnlyList<Migration> migrations =
+        [
+            new(1, "good", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)"),
+            new(2, "bad", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY); INSERT INTO no_such_table VALUES (1)"),
+        ];
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => CreateMigrator(migrations).MigrateAsync(Ct));
+
+        Assert.Equal([(1L, "good")], await ReadHistoryAsync());
+        Assert.True(await TableExistsAsync("t1"));
+        Assert.False(await TableExistsAsync("t2"));
+    }
+
+    [Fact]
+    public async Task Migrate_NewMigrationAdded_AppliesOnlyTheNewOne()
+    {
+        var first = new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)");
+        await CreateMigrator([first]).MigrateAsync(Ct);
+
+        await CreateMigrator([first, new Migration(2, "two", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY)")]).MigrateAsync(Ct);
+
+        Assert.Equal([(1L, "one"), (2L, "two")], await ReadHistoryAsync());
+        Assert.True(await TableExistsAsync("t2"));
+    }
+}

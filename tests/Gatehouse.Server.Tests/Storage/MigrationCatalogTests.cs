@@ -1,0 +1,38 @@
+using Gatehouse.Storage;
+using Xunit;
+
+namespace Gatehouse.Tests.Storage;
+
+public sealed class MigrationCatalogTests
+{
+    [Fact]
+    public void All_AreEmbeddedNumberedFromOneWithoutGaps()
+    {
+        var migrations = MigrationCatalog.All;
+
+        Assert.Equal(Enumerable.Range(1, migrations.Count), migrations.Select(m => m.Version));
+        Assert.Equal("initial", migrations[0].Name);
+        Assert.Contains("CREATE TABLE request_records", migrations[0].Sql, StringComparison.Ordinal);
+        Assert.Equal(migrations.Count, MigrationCatalog.LatestVersion);
+    }
+
+    [Theory]
+    [InlineData("AUTOINCREMENT")]
+    [InlineData("SERIAL")]
+    [InlineData("WITHOUT ROWID")]
+    [InlineData("PRAGMA")]
+    [InlineData("BLOB")]
+    [InlineData("BYTEA")]
+    [InlineData("TIMESTAMPTZ")]
+    [InlineData("JSONB")]
+    [InlineData(" REAL")]
+    public void All_AvoidDatabaseSpecificSpellings(string spelling)
+    {
+        // One file serves SQLite and PostgreSQL, so neither database's own dialect may appear outside comments.
+        foreach (var migration in MigrationCatalog.All)
+        {
+            var code = string.Join('\n', migration.Sql.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal)));
+            Assert.DoesNotContain(spelling, code, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

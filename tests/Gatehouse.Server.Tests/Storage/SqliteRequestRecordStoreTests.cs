@@ -1,0 +1,13 @@
+using Gatehouse.Storage;
+
+namespace Gatehouse.Tests.Storage;
+
+public sealed class SqliteRequestRecordStoreTests : RequestRecordStoreContract, IAsyncDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override async Task<IRequestRecordStore> CreateStoreAsync()
+        => new SqliteRequestRecordStore(await _database.MigrateAsync());
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}

@@ -1,0 +1,13 @@
+using Gatehouse.Storage;
+
+namespace Gatehouse.Tests.Storage;
+
+public sealed class SqliteSettingsStoreTests : SettingsStoreContract, IAsyncDisposable
+{
+    private readonly SqliteTestDatabase _database = new();
+
+    protected override async Task<ISettingsStore> CreateStoreAsync()
+        => new SqliteSettingsStore(await _database.MigrateAsync());
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}

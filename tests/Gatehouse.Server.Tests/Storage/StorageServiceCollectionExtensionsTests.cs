@@ -1,0 +1,64 @@
+using Gatehouse.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+
+namespace Gatehouse.Tests.Storage;
+
+public sealed class StorageServiceCollectionExtensionsTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "gatehouse-tests", Guid.NewGuid().ToString("N"));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AddSqliteStorage_RegistersSingletonStores_ThatWorkAfterHostedMigration()
+    {
+        await using (var provider = new ServiceCollection().AddSqliteStorage(Path.Combine(_directory, "nested", "g.db")).BuildServiceProvider())
+        {
+            foreach (var hosted in provider.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(Ct);
+            }
+
+            Assert.Same(provider.GetRequiredService<IRequestRecordStore>(), provider.GetRequiredService<IRequestRecordStore>());
+            Assert.IsType<SqliteKeyStore>(provider.GetRequiredService<IKeyStore>());
+            Assert.IsType<SqliteMigrator>(provider.GetRequiredService<IDatabaseMigrator>());
+            var settings = provider.GetRequiredService<ISettingsStore>();
+            Assert.Equal("v", await settings.GetOrAddAsync("n", "v", Ct));
+        }
+
+        Assert.True(File.Exists(Path.Combine(_directory, "nested", "g.db")));
+    }
+
+    [Fact]
+    public void AddSqliteStorage_KeepsEarlierRegistrations()
+    {
+        var services = new ServiceCollection();
+        var custom = new FakeSettingsStore();
+        services.AddSingleton<ISettingsStore>(custom);
+
+        services.AddSqliteStorage(Path.Combine(_directory, "g.db"));
+        services.AddSqliteStorage(Path.Combine(_directory, "g.db"));
+
+        using var provider = services.BuildServiceProvider();
+        Assert.Same(custom, provider.GetRequiredService<ISettingsStore>());
+        Assert.Single(services, d => d.ServiceType == typeof(IKeyStore));
+        Assert.Single(services, d => d.ImplementationType == typeof(DatabaseMigrationHostedService));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private sealed class FakeSettingsStore : ISettingsStore
+    {
+        public Task<string?> GetAsync(string name, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+        public Task<string> GetOrAddAsync(string name, string value, CancellationToken cancellationToken) => Task.FromResult(value);
+    }
+}
