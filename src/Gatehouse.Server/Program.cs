@@ -1,6 +1,26 @@
-namespace Gatehouse;
+using Gatehouse.Hosting;
+using Microsoft.Extensions.Options;
 
-internal static class Program
+try
 {
-    public static void Main() { }
+    await using var app = GatehouseApp.Build(args);
+    await GatehouseApp.StartAsync(app, Console.Out);
+    await app.WaitForShutdownAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync("Gatehouse cannot start: the configuration is invalid.");
+    foreach (var failure in ex.Failures)
+    {
+        await Console.Error.WriteLineAsync("  - " + failure);
+    }
+
+    return 1;
+}
+catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+{
+    // Binding errors ("Failed to convert configuration value at 'Gatehouse:…'") name the key.
+    await Console.Error.WriteLineAsync("Gatehouse cannot start: " + ex.Message);
+    return 1;
 }

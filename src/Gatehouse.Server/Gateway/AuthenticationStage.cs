@@ -18,13 +18,14 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
             return next(context);
         }
 
-        var error = check switch
-        {
-            KeyCheck.Missing => OpenAIError.MissingKey(),
-            KeyCheck.Revoked => OpenAIError.InvalidKey("This API key has been revoked."),
-            KeyCheck.Expired => OpenAIError.InvalidKey("This API key has expired."),
-            _ => OpenAIError.InvalidKey("Incorrect API key provided."),
-        };
-        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, ErrorFor(check), context.Aborted);
     }
+
+    public static OpenAIError ErrorFor(KeyCheck check) => check switch
+    {
+        KeyCheck.Missing => OpenAIError.MissingKey(),
+        KeyCheck.Revoked => OpenAIError.InvalidKey("This API key has been revoked."),
+        KeyCheck.Expired => OpenAIError.InvalidKey("This API key has expired."),
+        _ => OpenAIError.InvalidKey("Incorrect API key provided."),
+    };
 }

@@ -77,7 +77,7 @@ internal sealed partial class RouteTableBuilder(
     {
         var basis = deployment.PriceAs ?? deployment.Model!;
         priceTable.TryGet(basis, out var tablePrice);
-        var price = deployment.Price is null ? tablePrice : deployment.Price.ApplyTo(tablePrice);
+        var price = deployment.Price is null ? tablePrice : deployment.Price.ApplyTo(tablePrice, $"{GatehouseOptions.SectionName}:Deployments:{deploymentName}:Price");
         if (price is null)
         {
             LogNoPrice(deploymentName, basis);

@@ -8,7 +8,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Keeps Gatehouse's state in the SQLite file at <paramref name="databasePath"/> (created with its
-    /// directory if missing) and migrates it when the host starts. Uses <c>TryAdd</c>, so any store
+    /// directory if missing) and is migrated by the caller through <see cref="IDatabaseMigrator"/> before first use (Gatehouse does it at start). Uses <c>TryAdd</c>, so any store
     /// registered earlier wins.
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
@@ -22,7 +22,6 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IRequestRecordStore, SqliteRequestRecordStore>();
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DatabaseMigrationHostedService>());
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace Gatehouse.Usage;
 /// the table does not know, <see cref="InputPerMillion"/> and <see cref="OutputPerMillion"/>
 /// are required.
 /// </summary>
-internal sealed class PriceOverride
+public sealed class PriceOverride
 {
     private const decimal PerMillion = 1_000_000m;
 

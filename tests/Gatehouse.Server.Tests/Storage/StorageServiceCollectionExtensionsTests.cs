@@ -1,6 +1,5 @@
 using Gatehouse.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Xunit;
 
 namespace Gatehouse.Tests.Storage;
@@ -12,14 +11,11 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task AddSqliteStorage_RegistersSingletonStores_ThatWorkAfterHostedMigration()
+    public async Task AddSqliteStorage_RegistersSingletonStores_ThatWorkAfterMigration()
     {
         await using (var provider = new ServiceCollection().AddSqliteStorage(Path.Combine(_directory, "nested", "g.db")).BuildServiceProvider())
         {
-            foreach (var hosted in provider.GetServices<IHostedService>())
-            {
-                await hosted.StartAsync(Ct);
-            }
+            await provider.GetRequiredService<IDatabaseMigrator>().MigrateAsync(Ct);
 
             Assert.Same(provider.GetRequiredService<IRequestRecordStore>(), provider.GetRequiredService<IRequestRecordStore>());
             Assert.IsType<SqliteKeyStore>(provider.GetRequiredService<IKeyStore>());
@@ -44,7 +40,7 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         using var provider = services.BuildServiceProvider();
         Assert.Same(custom, provider.GetRequiredService<ISettingsStore>());
         Assert.Single(services, d => d.ServiceType == typeof(IKeyStore));
-        Assert.Single(services, d => d.ImplementationType == typeof(DatabaseMigrationHostedService));
+        Assert.Single(services, d => d.ServiceType == typeof(IDatabaseMigrator));
     }
 
     public void Dispose()

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Gatehouse.Keys;
+using Gatehouse.OpenAI;
+using Gatehouse.Routing;
+
+namespace Gatehouse.Gateway;
+
+/// <summary><c>GET /v1/models</c>: the public model names this key may use, in OpenAI's list shape.</summary>
+internal static class ModelsEndpoint
+{
+    public static Task ListAsync(HttpContext context, KeyRegistry keys, RouteTableProvider routes)
+    {
+        if (!Authenticate(context, keys, out var caller, out var error))
+        {
+            return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
+        }
+
+        context.Response.ContentType = "application/json";
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        writer.WriteStartObject();
+        writer.WriteString("object", "list");
+        writer.WriteStartArray("data");
+        foreach (var route in routes.Current.Routes.OrderBy(r => r.PublicName, StringComparer.Ordinal))
+        {
+            if (caller.MayUseModel(route.PublicName))
+            {
+                WriteModel(writer, route);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        return context.Response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
+    }
+
+    public static Task GetAsync(string model, HttpContext context, KeyRegistry keys, RouteTableProvider routes)
+    {
+        if (!Authenticate(context, keys, out var caller, out var error))
+        {
+            return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
+        }
+
+        if (!routes.Current.TryGet(model, out var route) || !caller.MayUseModel(model))
+        {
+            return OpenAIErrorWriter.WriteResponseAsync(context.Response, OpenAIError.ModelNotFound(model), context.RequestAborted);
+        }
+
+        context.Response.ContentType = "application/json";
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        WriteModel(writer, route);
+        writer.Flush();
+        return context.Response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
+    }
+
+    private static void WriteModel(Utf8JsonWriter writer, ModelRoute route)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", route.PublicName);
+        writer.WriteString("object", "model");
+        writer.WriteNumber("created", route.LoadedAt.ToUnixTimeSeconds());
+        writer.WriteString("owned_by", route.Primary.Provider.Name);
+        if (route.Description is not null)
+        {
+            writer.WriteString("description", route.Description);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static bool Authenticate(HttpContext context, KeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
+    {
+        var check = keys.Check(PresentedKey.From(context.Request), out var identity);
+        caller = identity!;
+        error = check == KeyCheck.Valid ? null! : AuthenticationStage.ErrorFor(check);
+        return check == KeyCheck.Valid;
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Gatehouse.Keys;
+using Gatehouse.Records;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>Source-generated JSON for the <c>/api/*</c> boundary (camelCase, like ASP.NET Core's web defaults).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(KeyResponse))]
+[JsonSerializable(typeof(KeyResponse[]))]
+[JsonSerializable(typeof(RequestRecord))]
+[JsonSerializable(typeof(RequestRecordPage))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class GatehouseApiJsonContext : JsonSerializerContext;

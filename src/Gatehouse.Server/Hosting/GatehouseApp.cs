@@ -1,0 +1,36 @@
+using Gatehouse.Gateway;
+using Gatehouse.Health;
+using Gatehouse.Keys;
+using Gatehouse.Records;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>Builds and starts a Gatehouse server; used by <c>Program</c> and by tests (which pass <c>--urls http://127.0.0.1:0</c>).</summary>
+internal static class GatehouseApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddGatehouseSources();
+        builder.Services.AddGatehouse(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapGatewayEndpoints();
+        app.MapKeyEndpoints();
+        app.MapRecordEndpoints();
+        app.MapHealthEndpoints();
+        app.MapGet("/", static () => TypedResults.Text("Gatehouse is running. OpenAI-compatible API under /v1, management under /api.\n"))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Validates configuration, migrates the database and loads keys, then starts listening.</summary>
+    public static async Task StartAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken = default)
+    {
+        await app.Services.GetRequiredService<GatehouseInitializer>().InitializeAsync(console, cancellationToken);
+        await app.StartAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,34 @@
+using Gatehouse.Keys;
+using Gatehouse.Routing;
+using Gatehouse.Storage;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>
+/// Everything that must be true before the first request: configuration valid, database migrated,
+/// keys loaded into memory, admin key set. Runs before Kestrel starts listening.
+/// </summary>
+internal sealed partial class GatehouseInitializer(
+    RouteTableProvider routes,
+    IDatabaseMigrator migrator,
+    IKeyStore keyStore,
+    KeyRegistry keyRegistry,
+    MasterKeyInitializer masterKey,
+    ILogger<GatehouseInitializer> logger)
+{
+    public async Task InitializeAsync(TextWriter console, CancellationToken cancellationToken)
+    {
+        LogRoutes(routes.Current.Routes.Count);
+        await migrator.MigrateAsync(cancellationToken);
+        var keys = await keyStore.ListAsync(cancellationToken);
+        keyRegistry.Load(keys);
+        LogKeys(keys.Count);
+        await masterKey.InitializeAsync(console, cancellationToken);
+    }
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Loaded {ModelCount} models from configuration.")]
+    private partial void LogRoutes(int modelCount);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "Loaded {KeyCount} virtual keys.")]
+    private partial void LogKeys(int keyCount);
+}

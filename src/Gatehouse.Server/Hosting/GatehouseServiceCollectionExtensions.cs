@@ -1,0 +1,66 @@
+using Gatehouse.Configuration;
+using Gatehouse.Gateway;
+using Gatehouse.Health;
+using Gatehouse.Keys;
+using Gatehouse.Providers;
+using Gatehouse.Records;
+using Gatehouse.Routing;
+using Gatehouse.Storage;
+using Gatehouse.Usage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Hosting;
+
+internal static class GatehouseServiceCollectionExtensions
+{
+    /// <summary>Registers the whole gateway. Uses <c>TryAdd</c> so tests and hosts can replace any piece first.</summary>
+    public static IServiceCollection AddGatehouse(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<GatehouseOptions>().Bind(configuration.GetSection(GatehouseOptions.SectionName));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatehouseOptions>, GatehouseOptionsValidator>());
+
+        // Usage and routing
+        services.TryAddSingleton(_ => PriceTable.LoadEmbedded());
+        services.TryAddSingleton<ITokenCounter>(TiktokenTokenCounter.Instance);
+        services.TryAddSingleton<UpstreamClientPool>();
+        services.TryAddSingleton<RouteTableBuilder>();
+        services.TryAddSingleton<RouteTableProvider>();
+
+        // Keys and storage
+        services.AddSqliteStorage(Path.Combine(configuration.DataDirectory(), "gatehouse.db"));
+        services.TryAddSingleton<KeyRegistry>();
+        services.TryAddSingleton<KeyService>();
+        services.TryAddSingleton<MasterKeyInitializer>();
+        services.TryAddSingleton<GatehouseInitializer>();
+
+        // Records
+        services.TryAddSingleton<RequestRecordWriter>();
+        services.AddHostedService(static sp => sp.GetRequiredService<RequestRecordWriter>());
+
+        // The request path, outermost stage first.
+        services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<ResponseRelay>();
+        services.TryAddSingleton<StreamRelay>();
+        services.TryAddSingleton<AuthenticationStage>();
+        services.TryAddSingleton<RecordingStage>();
+        services.TryAddSingleton<RequestReadingStage>();
+        services.TryAddSingleton<ModelAccessStage>();
+        services.TryAddSingleton<ForwardingStage>();
+        services.TryAddSingleton(static sp => new GatewayPipeline(
+            [
+                sp.GetRequiredService<AuthenticationStage>(),
+                sp.GetRequiredService<RecordingStage>(),
+                sp.GetRequiredService<RequestReadingStage>(),
+                sp.GetRequiredService<ModelAccessStage>(),
+                sp.GetRequiredService<ForwardingStage>(),
+            ],
+            sp.GetRequiredService<TimeProvider>()));
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatehouseApiJsonContext.Default));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
+        return services;
+    }
+}

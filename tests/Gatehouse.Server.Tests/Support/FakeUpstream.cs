@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Tests.Support;
+
+/// <summary>
+/// A fake OpenAI-compatible provider: a real Kestrel server on loopback whose behaviour each test
+/// sets through <see cref="Handler"/>. It records every request it receives.
+/// </summary>
+internal sealed class FakeUpstream : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeUpstream(WebApplication app)
+    {
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = address + "/v1";
+    }
+
+    /// <summary>Answers each call; the default answers a fixed chat completion.</summary>
+    public Func<HttpContext, ReceivedRequest, Task> Handler { get; set; } = (context, _) => FakeResponses.WriteChatCompletionAsync(context);
+
+    public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    public string BaseUrl { get; }
+
+    public static async Task<FakeUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        FakeUpstream? upstream = null;
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            var received = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
+            upstream!.Received.Enqueue(received);
+            await upstream.Handler(context, received);
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        upstream = new FakeUpstream(app);
+        return upstream;
+    }
+
+    /// <summary>Gatehouse configuration routing the public model <paramref name="alias"/> to this upstream.</summary>
+    public string Config(string alias = "fake-model", string upstreamModel = "upstream-model", string priceAs = "gpt-4o", double timeoutSeconds = 30, string extra = "") => $$"""
+        {
+          "Gatehouse": {
+            "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{BaseUrl}}", "ApiKey": "sk-upstream-secret", "Headers": { "X-Upstream-Tenant": "acme" } } },
+            "Deployments": { "fake-deployment": { "Provider": "fake", "Model": "{{upstreamModel}}", "PriceAs": "{{priceAs}}", "TimeoutSeconds": {{timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}} } },
+            "Models": { "{{alias}}": { "Deployments": [ "fake-deployment" ] } }
+            {{extra}}
+          }
+        }
+        """;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None);
+        await _app.DisposeAsync();
+    }
+}
+
+internal sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
