@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Gatehouse.Simulator;
+
+internal sealed partial class SimulatorHandler
+{
+    private async Task<HttpResponseMessage> EmbeddingsAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var document = await ReadJsonAsync(request, cancellationToken);
+        if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            return OpenAIErrorResponse.BadRequest("We could not parse the JSON body of your request. The request body must be valid JSON.");
+        }
+
+        var body = document.RootElement;
+        if (!body.TryGetProperty("model", out var modelValue) || modelValue.GetString() is not { Length: > 0 } model)
+        {
+            return OpenAIErrorResponse.BadRequest("You must provide a model parameter.", "model");
+        }
+
+        if (!body.TryGetProperty("input", out var input) || !IsValidInput(input))
+        {
+            return OpenAIErrorResponse.BadRequest("'input' must be a non-empty string, array of strings, or array of token arrays.", "input");
+        }
+
+        if (_profileForModel(model) is not { } profile) return OpenAIErrorResponse.ModelNotFound(model);
+        var dimensions = profile.EmbeddingDimensions;
+        if (body.TryGetProperty("dimensions", out var d) && d.ValueKind != JsonValueKind.Null && (!d.TryGetInt32(out dimensions) || dimensions < 1))
+        {
+            return OpenAIErrorResponse.BadRequest("'dimensions' must be a positive integer.", "dimensions");
+        }
+
+        var base64 = body.TryGetProperty("encoding_format", out var format) && format.ValueEquals("base64");
+        var options = SimulatorRequestOptions.Resolve(request, profile);
+        if (await EarlyFaultAsync(options, cancellationToken) is { } faulted) return faulted;
+
+        var buffer = new ArrayBufferWriter<byte>(base64 ? 64 + (dimensions * 6) : 64 + (dimensions * 12));
+        var tokens = 0;
+        var vector = ArrayPool<float>.Shared.Rent(dimensions);
+        try
+        {
+            using var w = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions);
+            w.WriteStartObject();
+            w.WriteString("object"u8, "list"u8);
+            w.WriteStartArray("data"u8);
+            var single = input.ValueKind == JsonValueKind.String || input[0].ValueKind == JsonValueKind.Number;
+            var count = single ? 1 : input.GetArrayLength();
+            for (var index = 0; index < count; index++)
+            {
+                var item = single ? input : input[index];
+                tokens += item.ValueKind == JsonValueKind.String ? _tokenCounter.CountTokens(item.GetString()!) : item.GetArrayLength();
+                var values = vector.AsSpan(0, dimensions);
+                FillVector(values, Fnv1a.Hash(JsonMarshal.GetRawUtf8Value(item)));
+                w.WriteStartObject();
+                w.WriteString("object"u8, "embedding"u8);
+                w.WriteNumber("index"u8, index);
+                WriteVector(w, values, base64);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteString("model"u8, model);
+            w.WriteStartObject("usage"u8);
+            w.WriteNumber("prompt_tokens"u8, tokens);
+            w.WriteNumber("total_tokens"u8, tokens);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(vector);
+        }
+
+        await DelayAsync(TimeSpan.FromMilliseconds(options.TimeToFirstTokenMs), cancellationToken);
+        return JsonResponse(HttpStatusCode.OK, ApplyBodyFault(buffer.WrittenMemory, options.Fault));
+    }
+
+    private static bool IsValidInput(JsonElement input) => input.ValueKind switch
+    {
+        JsonValueKind.String => input.GetString()!.Length > 0,
+        JsonValueKind.Array => input.GetArrayLength() > 0 &&
+            (input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.String && e.GetString()!.Length > 0) ||
+             input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.Number) ||
+             input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() > 0)),
+        _ => false,
+    };
+
+    /// <summary>A deterministic unit-length vector from the input's hash.</summary>
+    private static void FillVector(Span<float> values, ulong seed)
+    {
+        var random = new SimulatorRandom(seed);
+        double sum = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = (float)((random.NextDouble() * 2) - 1);
+            values[i] = v;
+            sum += v * v;
+        }
+
+        var scale = sum > 0 ? (float)(1 / Math.Sqrt(sum)) : 0f;
+        for (var i = 0; i < values.Length; i++) values[i] *= scale;
+    }
+
+    private static void WriteVector(Utf8JsonWriter w, ReadOnlySpan<float> values, bool base64)
+    {
+        if (!base64)
+        {
+            w.WriteStartArray("embedding"u8);
+            foreach (var v in values) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            return;
+        }
+
+        var bytes = ArrayPool<byte>.Shared.Rent(values.Length * sizeof(float));
+        try
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
+            }
+
+            w.WriteBase64String("embedding"u8, bytes.AsSpan(0, values.Length * sizeof(float)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+}
