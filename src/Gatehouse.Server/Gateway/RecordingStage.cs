@@ -1,3 +1,4 @@
+using Gatehouse.Providers;
 using Gatehouse.OpenAI;
 using Gatehouse.Records;
 

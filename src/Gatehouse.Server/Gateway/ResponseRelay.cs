@@ -68,7 +68,7 @@ internal sealed class ResponseRelay(UsageMeter meter)
             usage = meter.Estimate(context, text.ToString());
         }
 
-        meter.Settle(context, usage);
+        UsageMeter.Settle(context, usage);
         await WriteAsync(context, upstream, (int)upstream.StatusCode, body);
     }
 

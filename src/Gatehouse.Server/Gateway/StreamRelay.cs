@@ -85,7 +85,7 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
     private void Settle(GatewayContext context, StreamState state)
     {
         var usage = state.Usage ?? meter.Estimate(context, state.GeneratedText());
-        meter.Settle(context, usage);
+        UsageMeter.Settle(context, usage);
     }
 
     private static async Task FailAsync(GatewayContext context, HttpResponse response, UpstreamFailure failure, string message)

@@ -11,7 +11,7 @@ namespace Gatehouse.Gateway;
 /// </summary>
 internal sealed class UsageMeter(ITokenCounter tokenCounter)
 {
-    public void Settle(GatewayContext context, TokenUsage usage)
+    public static void Settle(GatewayContext context, TokenUsage usage)
     {
         context.Usage = usage;
         var price = context.Deployment?.Price;

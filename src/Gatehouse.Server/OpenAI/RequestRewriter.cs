@@ -16,7 +16,8 @@ internal static class RequestRewriter
     public static PooledBody Rewrite(ReadOnlySpan<byte> body, ParsedRequest request, byte[] upstreamModelJson)
     {
         // At most three edits: an insertion after '{', the model value, the stream_options value.
-        Span<Splice> splices = stackalloc Splice[3];
+        var buffer3 = default(SpliceBuffer);
+        Span<Splice> splices = buffer3;
         var count = 0;
         splices[count++] = new Splice(request.ModelValue.Start.Value, request.ModelValue.End.Value, upstreamModelJson);
         if (request.Stream && !request.ClientRequestedUsage)
@@ -66,4 +67,10 @@ internal static class RequestRewriter
     }
 
     private readonly record struct Splice(int Start, int End, byte[] Replacement);
+
+    [System.Runtime.CompilerServices.InlineArray(3)]
+    private struct SpliceBuffer
+    {
+        private Splice _element;
+    }
 }

@@ -9,7 +9,7 @@ internal sealed class AzureOpenAIProvider(string name, HttpMessageInvoker client
     : OpenAICompatibleProvider(name, client, resourceUrl, apiKey, headers)
 {
     protected override Uri BuildUri(ProviderRequest request) =>
-        new(resourceUrl, $"openai/deployments/{Uri.EscapeDataString(request.UpstreamModel)}/{request.Operation.RelativePath()}?api-version={Uri.EscapeDataString(apiVersion)}");
+        new(BaseUrl, $"openai/deployments/{Uri.EscapeDataString(request.UpstreamModel)}/{request.Operation.RelativePath()}?api-version={Uri.EscapeDataString(apiVersion)}");
 
     protected override void AddAuthentication(HttpRequestMessage message, string? key)
     {

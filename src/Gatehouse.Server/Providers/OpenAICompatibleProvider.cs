@@ -13,6 +13,9 @@ internal class OpenAICompatibleProvider(string name, HttpMessageInvoker client, 
 
     public string Name { get; } = name;
 
+    /// <summary>The configured base URL, ending in a slash.</summary>
+    protected Uri BaseUrl { get; } = baseUrl;
+
     public Task<HttpResponseMessage> SendAsync(ProviderRequest request, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, BuildUri(request))
@@ -31,7 +34,7 @@ internal class OpenAICompatibleProvider(string name, HttpMessageInvoker client, 
         return client.SendAsync(message, cancellationToken);
     }
 
-    protected virtual Uri BuildUri(ProviderRequest request) => new(baseUrl, request.Operation.RelativePath());
+    protected virtual Uri BuildUri(ProviderRequest request) => new(BaseUrl, request.Operation.RelativePath());
 
     protected virtual void AddAuthentication(HttpRequestMessage message, string? key)
     {
