@@ -42,8 +42,12 @@ internal static class FakeResponses
 
     public static async Task WriteStreamAsync(HttpContext context, IEnumerable<string> events, TimeSpan? delayBetween = null)
     {
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "text/event-stream";
+        if (!context.Response.HasStarted)
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/event-stream";
+        }
+
         foreach (var data in events)
         {
             await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"data: {data}\n\n"), context.RequestAborted);
