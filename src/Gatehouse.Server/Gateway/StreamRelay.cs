@@ -9,13 +9,15 @@ namespace Gatehouse.Gateway;
 /// <summary>
 /// Relays an SSE stream line by line as it arrives, flushing after every upstream read. It watches
 /// the stream for the usage chunk (forced on upstream, removed again when the client did not ask
-/// for it) and for the <c>[DONE]</c> terminator: a stream that ends without it gets an error event,
-/// so a cut answer is never presented as complete.
+/// for it) and for the <c>[DONE]</c> terminator: a stream that ends without it gets an error event
+/// and then an aborted connection, so a cut answer is never presented as complete.
 /// </summary>
 internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
 {
     /// <summary>Generated text kept for token estimation when the upstream sends no usage; beyond this, estimation undercounts.</summary>
     private const int MaxRetainedBytes = 4 * 1024 * 1024;
+
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(100);
 
     public async Task RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {
@@ -88,7 +90,7 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
         UsageMeter.Settle(context, usage);
     }
 
-    private static async Task FailAsync(GatewayContext context, HttpResponse response, UpstreamFailure failure, string message)
+    private async Task FailAsync(GatewayContext context, HttpResponse response, UpstreamFailure failure, string message)
     {
         var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
         if (!response.HasStarted)
@@ -105,6 +107,12 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
         context.ErrorMessage = message;
         OpenAIErrorWriter.WriteStreamEvent(response.BodyWriter, error);
         await response.BodyWriter.FlushAsync(context.Aborted);
+
+        // Then end the response without its proper terminator (no final HTTP chunk): SDKs that ignore
+        // error events (the OpenAI .NET SDK does) still see a failed read instead of a clean end.
+        // Abort drops output not yet on the socket, so give the error event a moment to leave first.
+        await Task.Delay(AbortGrace, timeProvider, CancellationToken.None);
+        context.Http.Abort();
     }
 
     /// <summary>Forwards one line (or drops it); returns true when bytes were written.</summary>
