@@ -51,9 +51,10 @@ internal static class RecordEndpoints
         {
             return TypedResults.Ok(await store.QueryAsync(query, cancellationToken));
         }
-        catch (FormatException)
+        catch (ArgumentException ex)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["The cursor is not one this API returned."] });
+            // The store rejects cursors it did not issue (and outcomes it does not know).
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [ex.ParamName ?? "query"] = [ex.Message] });
         }
     }
 

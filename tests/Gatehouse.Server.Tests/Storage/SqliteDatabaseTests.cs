@@ -60,7 +60,7 @@ public sealed class SqliteDatabaseTests : IAsyncDisposable
     public async Task Query_ByKey_UsesIndex()
     {
         await _database.MigrateAsync();
-        var (sql, parameters, _) = RequestRecordSql.BuildQuery(new Records.RequestRecordQuery { KeyId = "k", Cursor = new RequestRecordCursor(1, Guid.NewGuid()).Encode() });
+        var (sql, parameters, _) = RequestRecordSql.BuildQuery(new global::Gatehouse.Records.RequestRecordQuery { KeyId = "k", Cursor = new RequestRecordCursor(1, Guid.NewGuid()).Encode() });
         await using var connection = await _database.Database.OpenConnectionAsync(Ct);
 
         var plan = string.Join('\n', (await connection.QueryAsync(new CommandDefinition("EXPLAIN QUERY PLAN " + sql, parameters, cancellationToken: Ct)))

@@ -83,7 +83,7 @@ internal sealed class GatehouseServer : IAsyncDisposable
         where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>Waits until the background writer has stored <paramref name="count"/> records, then returns them all.</summary>
-    public async Task<IReadOnlyList<Records.RequestRecord>> WaitForRecordsAsync(int count)
+    public async Task<IReadOnlyList<global::Gatehouse.Records.RequestRecord>> WaitForRecordsAsync(int count)
     {
         var store = GetService<IRequestRecordStore>();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -99,13 +99,13 @@ internal sealed class GatehouseServer : IAsyncDisposable
         }
     }
 
-    public static async Task<IReadOnlyList<Records.RequestRecord>> ReadAllRecordsAsync(IRequestRecordStore store)
+    public static async Task<IReadOnlyList<global::Gatehouse.Records.RequestRecord>> ReadAllRecordsAsync(IRequestRecordStore store)
     {
-        var all = new List<Records.RequestRecord>();
+        var all = new List<global::Gatehouse.Records.RequestRecord>();
         string? cursor = null;
         do
         {
-            var page = await store.QueryAsync(new Records.RequestRecordQuery { Cursor = cursor, Limit = 500 }, TestContext.Current.CancellationToken);
+            var page = await store.QueryAsync(new global::Gatehouse.Records.RequestRecordQuery { Cursor = cursor, Limit = 500 }, TestContext.Current.CancellationToken);
             all.AddRange(page.Items);
             cursor = page.NextCursor;
         }
