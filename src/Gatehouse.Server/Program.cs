@@ -1,3 +1,4 @@
+using Gatehouse.Configuration;
 using Gatehouse.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,8 @@ catch (OptionsValidationException ex)
 
     return 1;
 }
-catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+catch (GatehouseConfigurationException ex)
 {
-    // Binding errors ("Failed to convert configuration value at 'Gatehouse:…'") name the key.
     await Console.Error.WriteLineAsync("Gatehouse cannot start: " + ex.Message);
     return 1;
 }

@@ -18,7 +18,8 @@ internal static class GatehouseServiceCollectionExtensions
     public static IServiceCollection AddGatehouse(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<GatehouseOptions>().Bind(configuration.GetSection(GatehouseOptions.SectionName));
+        services.AddOptions<GatehouseOptions>().Configure(options => GatehouseOptionsBinder.BindInto(configuration.GetSection(GatehouseOptions.SectionName), options));
+        services.AddSingleton<IOptionsChangeTokenSource<GatehouseOptions>>(new ConfigurationChangeTokenSource<GatehouseOptions>(configuration));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatehouseOptions>, GatehouseOptionsValidator>());
 
         // Usage and routing

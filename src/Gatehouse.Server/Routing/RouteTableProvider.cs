@@ -22,7 +22,7 @@ internal sealed partial class RouteTableProvider : IDisposable
         _configuration = configuration;
         _builder = builder;
         _logger = logger;
-        _current = _builder.Build(Bind(configuration));
+        _current = _builder.Build(GatehouseOptionsBinder.Bind(configuration));
         _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
@@ -35,7 +35,7 @@ internal sealed partial class RouteTableProvider : IDisposable
     {
         try
         {
-            _current = _builder.Build(Bind(_configuration));
+            _current = _builder.Build(GatehouseOptionsBinder.Bind(_configuration));
             LogReloaded(_current.Routes.Count);
             Reloaded?.Invoke(_current);
         }
@@ -43,18 +43,10 @@ internal sealed partial class RouteTableProvider : IDisposable
         {
             LogReloadRejected(ex.Message);
         }
-        catch (InvalidOperationException ex)
+        catch (GatehouseConfigurationException ex)
         {
-            // Binding failures (e.g. "abc" for a number) land here; the message names the key.
             LogReloadRejected(ex.Message);
         }
-    }
-
-    internal static GatehouseOptions Bind(IConfiguration configuration)
-    {
-        var options = new GatehouseOptions();
-        configuration.GetSection(GatehouseOptions.SectionName).Bind(options);
-        return options;
     }
 
     public void Dispose() => _subscription.Dispose();
