@@ -77,7 +77,16 @@ internal sealed partial class RouteTableBuilder(
     {
         var basis = deployment.PriceAs ?? deployment.Model!;
         priceTable.TryGet(basis, out var tablePrice);
-        var price = deployment.Price is null ? tablePrice : deployment.Price.ApplyTo(tablePrice, $"{GatehouseOptions.SectionName}:Deployments:{deploymentName}:Price");
+        ModelPrice? price;
+        try
+        {
+            price = deployment.Price is null ? tablePrice : deployment.Price.ApplyTo(tablePrice, $"{GatehouseOptions.SectionName}:Deployments:{deploymentName}:Price");
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new GatehouseConfigurationException(ex.Message, ex);
+        }
+
         if (price is null)
         {
             LogNoPrice(deploymentName, basis);

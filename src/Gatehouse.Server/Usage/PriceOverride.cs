@@ -3,7 +3,7 @@ namespace Gatehouse.Usage;
 /// <summary>
 /// A configured price for one deployment or model, in USD per <b>million</b> tokens (the unit
 /// providers publish). Bound from configuration, for example
-/// <c>Gatehouse:Prices:my-gpt4o-deployment:InputPerMillion = 2.5</c>. Every property is optional:
+/// <c>Gatehouse:Deployments:my-deployment:Price:InputPerMillion = 2.5</c>. Every property is optional:
 /// on a model the table knows, only the properties set here replace the table's; for a model
 /// the table does not know, <see cref="InputPerMillion"/> and <see cref="OutputPerMillion"/>
 /// are required.
