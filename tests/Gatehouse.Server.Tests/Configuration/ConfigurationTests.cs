@@ -102,6 +102,32 @@ public sealed class ConfigurationTests
         Assert.False(received.Headers.ContainsKey("Authorization"));
     }
 
+    [Fact]
+    public async Task SampleConfiguration_IsValid_AndExposesItsModels()
+    {
+        foreach (var variable in new[] { "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "OPENROUTER_API_KEY" })
+        {
+            Environment.SetEnvironmentVariable(variable, Environment.GetEnvironmentVariable(variable) ?? "sk-sample-test");
+        }
+
+        var sample = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "samples", "gatehouse.example.json"), Ct);
+        await using var server = await GatehouseServer.StartAsync(sample);
+        using var client = server.CreateClient();
+        var ids = await ModelIdsAsync(client);
+        Assert.Superset(new HashSet<string> { "gpt-4o-mini", "gpt-4o", "llama", "claude-sonnet", "flaky", "sim-small" }, ids.ToHashSet());
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gatehouse.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+    }
+
     private static async Task<string[]> ModelIdsAsync(HttpClient client)
     {
         var json = JsonDocument.Parse(await client.GetStringAsync("v1/models", Ct));
