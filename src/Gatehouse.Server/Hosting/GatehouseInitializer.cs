@@ -14,10 +14,12 @@ internal sealed partial class GatehouseInitializer(
     IKeyStore keyStore,
     KeyRegistry keyRegistry,
     MasterKeyInitializer masterKey,
+    GatehouseTelemetry telemetry,
     ILogger<GatehouseInitializer> logger)
 {
     public async Task InitializeAsync(TextWriter console, CancellationToken cancellationToken)
     {
+        _ = telemetry; // created here so its instruments exist from the start
         LogRoutes(routes.Current.Routes.Count);
         await migrator.MigrateAsync(cancellationToken);
         var keys = await keyStore.ListAsync(cancellationToken);

@@ -39,6 +39,7 @@ internal static class GatehouseServiceCollectionExtensions
         // Records
         services.TryAddSingleton<RequestRecordWriter>();
         services.AddHostedService(static sp => sp.GetRequiredService<RequestRecordWriter>());
+        services.TryAddSingleton<GatehouseTelemetry>();
 
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();

@@ -18,8 +18,7 @@ public sealed class SimulatorThroughSdkTests : IAsyncLifetime
 {
     private GatehouseServer _server = null!;
 
-    public async ValueTask InitializeAsync() => _server = await GatehouseServer.StartAsync(
-        """{ "Gatehouse": { "Deployments": { "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } }, "sim-embedding": { "Simulation": { "TimeToFirstTokenMs": 0 } } } } }""");
+    public async ValueTask InitializeAsync() => _server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 

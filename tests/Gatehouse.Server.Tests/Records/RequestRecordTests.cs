@@ -11,14 +11,12 @@ namespace Gatehouse.Tests.Records;
 /// <summary>Every call yields exactly one record; the history API lists them; shutdown loses none.</summary>
 public sealed class RequestRecordTests
 {
-    private const string FastSimulator = """{ "Gatehouse": { "Deployments": { "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } } } } }""";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task ConcurrentRequests_ProduceExactlyOneRecordEach_WithMatchingTokenAndCostSums()
     {
-        await using var server = await GatehouseServer.StartAsync(FastSimulator);
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
         using var client = server.CreateClient();
         const int count = 200;
 
@@ -73,7 +71,7 @@ public sealed class RequestRecordTests
         var answered = (await Task.WhenAll(calls)).OfType<Guid>().ToHashSet();
 
         // Read the database afresh, as the next start would.
-        await using var restarted = await GatehouseServer.StartAsync(FastSimulator, dataDirectory);
+        await using var restarted = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig, dataDirectory);
         var records = await GatehouseServer.ReadAllRecordsAsync(restarted.GetService<IRequestRecordStore>());
         Assert.NotEmpty(answered);
         Assert.Subset(records.Select(r => r.Id).ToHashSet(), answered);
@@ -83,7 +81,7 @@ public sealed class RequestRecordTests
     [Fact]
     public async Task RequestsApi_FiltersPagesAndScopesToTheCallersKey()
     {
-        await using var server = await GatehouseServer.StartAsync(FastSimulator);
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
         using var admin = server.CreateClient();
         using var created = await admin.PostAsync("api/keys", GatehouseServer.Json("""{"name":"app"}"""), Ct);
         var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("key").GetString()!;
@@ -131,7 +129,7 @@ public sealed class RequestRecordTests
     public async Task DatabaseUnavailable_RecordsWaitInMemory_ThenLand()
     {
         var store = new FlakyRecordStore();
-        await using var server = await GatehouseServer.StartAsync(FastSimulator, configure: builder =>
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig, configure: builder =>
             Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<IRequestRecordStore>(builder.Services, store));
         store.Failing = true;
         using var client = server.CreateClient();

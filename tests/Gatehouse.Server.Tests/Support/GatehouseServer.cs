@@ -19,6 +19,14 @@ internal sealed class GatehouseServer : IAsyncDisposable
 {
     public const string MasterKey = "sk-gh-test-master-key";
 
+    /// <summary>The simulator's chat and embedding models with no artificial latency.</summary>
+    public const string FastSimulatorConfig = """
+        { "Gatehouse": { "Deployments": {
+            "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } },
+            "sim-medium": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } },
+            "sim-embedding": { "Simulation": { "TimeToFirstTokenMs": 0 } } } } }
+        """;
+
     private GatehouseServer(WebApplication app, string dataDirectory, string configPath, StringWriter console)
     {
         App = app;
