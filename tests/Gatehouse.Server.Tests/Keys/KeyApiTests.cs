@@ -22,7 +22,7 @@ public sealed class KeyApiTests : IAsyncLifetime
     private async Task<JsonElement> CreateKeyAsync(object body)
     {
         using var admin = _server.CreateClient();
-        using var response = await admin.PostAsJsonAsync("api/keys", body, Ct);
+        using var response = await admin.PostAsJsonAsync("api/keys", body, TestJson.Options, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
     }
@@ -120,7 +120,7 @@ public sealed class KeyApiTests : IAsyncLifetime
     public async Task InvalidCreate_IsValidationProblem_AndUnknownKeyIs404()
     {
         using var admin = _server.CreateClient();
-        using var invalid = await admin.PostAsJsonAsync("api/keys", new { name = "", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) }, Ct);
+        using var invalid = await admin.PostAsJsonAsync("api/keys", new { name = "", expiresAt = DateTimeOffset.UtcNow.AddDays(-1) }, TestJson.Options, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var problem = JsonDocument.Parse(await invalid.Content.ReadAsStringAsync(Ct)).RootElement;
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));

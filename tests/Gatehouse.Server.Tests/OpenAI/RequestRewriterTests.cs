@@ -13,7 +13,7 @@ public sealed class RequestRewriterTests
         var bytes = Encoding.UTF8.GetBytes(body);
         var parsed = OpenAIRequestReader.Read(bytes, ApiOperation.ChatCompletions, out var error);
         Assert.Null(error);
-        using var rewritten = RequestRewriter.Rewrite(bytes, parsed!, Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(upstreamModel)));
+        using var rewritten = RequestRewriter.Rewrite(bytes, parsed!, Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(upstreamModel, Gatehouse.Tests.Support.TestJson.Options)));
         return Encoding.UTF8.GetString(rewritten.Memory.Span);
     }
 

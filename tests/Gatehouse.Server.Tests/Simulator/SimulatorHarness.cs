@@ -39,7 +39,7 @@ public sealed class SimulatorHarness : IDisposable
     }
 
     public static string Chat(string model = "sim-fast", string user = "Tell me about gardens.", string extra = "") =>
-        $$"""{"model":"{{model}}","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":{{JsonSerializer.Serialize(user)}}}]{{extra}}}""";
+        $$"""{"model":"{{model}}","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":{{JsonSerializer.Serialize(user, Gatehouse.Tests.Support.TestJson.Options)}}}]{{extra}}}""";
 
     public async Task<HttpResponseMessage> SendAsync(string path, string body, params (string Name, string Value)[] headers)
     {
