@@ -12,7 +12,7 @@ namespace Gatehouse.Benchmarks;
 /// Baseline: building the same number of <see cref="RequestRecord"/> objects (what the hot path allocates).
 /// </summary>
 [MemoryDiagnoser]
-public sealed class RecordWriteBenchmarks : IDisposable
+public class RecordWriteBenchmarks : IDisposable
 {
     private string _directory = "";
     private SqliteDatabase _database = null!;
@@ -34,8 +34,21 @@ public sealed class RecordWriteBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
+    public void Cleanup() => Dispose();
+
     public void Dispose()
     {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
         _database?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (Directory.Exists(_directory))
