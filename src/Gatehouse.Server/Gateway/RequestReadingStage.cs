@@ -20,7 +20,23 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
             return;
         }
 
-        using var body = await PooledBody.ReadAsync(request.Body, request.ContentLength, limit, context.Aborted);
+        PooledBody? read;
+        try
+        {
+            read = await PooledBody.ReadAsync(request.Body, request.ContentLength, limit, context.Aborted);
+        }
+        catch (BadHttpRequestException ex) when (!context.Aborted.IsCancellationRequested)
+        {
+            // The body ended early or was malformed at the HTTP level (e.g. a client cut the upload).
+            await RejectAsync(context, OpenAIError.InvalidJson(ex.Message));
+            return;
+        }
+        catch (BadHttpRequestException) when (context.Aborted.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(context.Aborted);
+        }
+
+        using var body = read;
         if (body is null)
         {
             await RejectAsync(context, OpenAIError.BodyTooLarge(limit));

@@ -16,6 +16,10 @@ internal class OpenAICompatibleProvider(string name, HttpMessageInvoker client, 
     /// <summary>The configured base URL, ending in a slash.</summary>
     protected Uri BaseUrl { get; } = baseUrl;
 
+    private readonly Uri _chatUri = new(baseUrl, ApiOperation.ChatCompletions.RelativePath());
+    private readonly Uri _embeddingsUri = new(baseUrl, ApiOperation.Embeddings.RelativePath());
+    private readonly string? _authorization = string.IsNullOrEmpty(apiKey) ? null : "Bearer " + apiKey;
+
     public Task<HttpResponseMessage> SendAsync(ProviderRequest request, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, BuildUri(request))
@@ -24,7 +28,7 @@ internal class OpenAICompatibleProvider(string name, HttpMessageInvoker client, 
             Version = System.Net.HttpVersion.Version11,
         };
         message.Content.Headers.ContentType = JsonContentType;
-        AddAuthentication(message, apiKey);
+        AddAuthentication(message);
         foreach (var (header, value) in headers)
         {
             message.Headers.TryAddWithoutValidation(header, value);
@@ -34,13 +38,14 @@ internal class OpenAICompatibleProvider(string name, HttpMessageInvoker client, 
         return client.SendAsync(message, cancellationToken);
     }
 
-    protected virtual Uri BuildUri(ProviderRequest request) => new(BaseUrl, request.Operation.RelativePath());
+    /// <summary>The upstream URL of an operation. Built per call only by adapters whose URL depends on the model (Azure).</summary>
+    protected virtual Uri BuildUri(ProviderRequest request) => request.Operation == ApiOperation.ChatCompletions ? _chatUri : _embeddingsUri;
 
-    protected virtual void AddAuthentication(HttpRequestMessage message, string? key)
+    protected virtual void AddAuthentication(HttpRequestMessage message)
     {
-        if (!string.IsNullOrEmpty(key))
+        if (_authorization is not null)
         {
-            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            message.Headers.TryAddWithoutValidation("Authorization", _authorization);
         }
     }
 
