@@ -62,7 +62,7 @@ internal static partial class AnthropicRequestTranslator
         var output = new ArrayBufferWriter<byte>(sizeHint + 256);
         var stream = false;
         string? jsonToolName;
-        using (var writer = new Utf8JsonWriter(output))
+        using (var writer = new Utf8JsonWriter(output, AnthropicJson.WriterOptions))
         {
             writer.WriteStartObject();
             if (root.TryGetProperty("model"u8, out var model) && model.ValueKind == JsonValueKind.String)

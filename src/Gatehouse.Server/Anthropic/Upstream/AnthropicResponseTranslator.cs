@@ -31,7 +31,7 @@ internal static class AnthropicResponseTranslator
             }
 
             var output = new ArrayBufferWriter<byte>(anthropicMessage.Length + 256);
-            using (var writer = new Utf8JsonWriter(output))
+            using (var writer = new Utf8JsonWriter(output, AnthropicJson.WriterOptions))
             {
                 Write(writer, message, content, model, created, jsonToolName);
             }

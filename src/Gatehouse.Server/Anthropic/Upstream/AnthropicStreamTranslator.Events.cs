@@ -330,7 +330,7 @@ internal sealed partial class AnthropicStreamTranslator
         _output.Write("data: "u8);
         if (_writer is null)
         {
-            _writer = new Utf8JsonWriter(_output);
+            _writer = new Utf8JsonWriter(_output, AnthropicJson.WriterOptions);
         }
         else
         {
