@@ -5,7 +5,9 @@ namespace Gatehouse.Anthropic.Upstream;
 /// <summary>
 /// Tools, <c>tool_choice</c>, <c>parallel_tool_calls</c> and <c>response_format</c>. Anthropic has
 /// no JSON mode: a JSON answer is asked for as a call to one forced tool whose input schema is the
-/// requested schema, and the answer's tool input is turned back into content.
+/// requested schema, and the answer's tool input is turned back into content. The caller's own
+/// tools stay declared, but the forced JSON tool overrides any <c>tool_choice</c> they sent.
+/// A <c>tool_choice</c> without tools is dropped (Anthropic rejects it).
 /// </summary>
 internal static partial class AnthropicRequestTranslator
 {
