@@ -38,6 +38,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:ApiVersion is required for Azure OpenAI (e.g. 2024-10-21).");
             }
 
+            if (provider.Type == ProviderType.Anthropic && provider.DefaultMaxTokens < 1)
+            {
+                failures.Add($"{key}:DefaultMaxTokens must be at least 1.");
+            }
+
             CheckSecret(failures, $"{key}:ApiKey", provider.ApiKey);
             foreach (var (header, value) in provider.Headers)
             {

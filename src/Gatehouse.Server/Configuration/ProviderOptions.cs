@@ -14,6 +14,12 @@ public sealed class ProviderOptions
     /// <summary>Azure OpenAI only: the <c>api-version</c> query value.</summary>
     public string? ApiVersion { get; set; }
 
+    /// <summary>Anthropic only: the <c>anthropic-version</c> header.</summary>
+    public string AnthropicVersion { get; set; } = "2023-06-01";
+
+    /// <summary>Anthropic only: <c>max_tokens</c> sent when the client gives none (Anthropic requires one).</summary>
+    public int DefaultMaxTokens { get; set; } = 4096;
+
     /// <summary>Extra headers sent on every upstream call (values may be <c>env:</c> references too).</summary>
     public Dictionary<string, string> Headers { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -9,6 +9,9 @@ public enum ProviderType
     /// <summary>Azure OpenAI: deployment in the URL, <c>api-version</c> query, <c>api-key</c> header.</summary>
     AzureOpenAI,
 
+    /// <summary>Anthropic's Messages API: requests and answers are translated to and from OpenAI's format.</summary>
+    Anthropic,
+
     /// <summary>The built-in simulator: no network, no key, always labelled as a simulator.</summary>
     Simulator,
 }

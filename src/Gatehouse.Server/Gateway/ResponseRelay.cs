@@ -78,7 +78,8 @@ internal sealed class ResponseRelay(UsageMeter meter)
         var failure = status switch
         {
             StatusCodes.Status429TooManyRequests => UpstreamFailure.RateLimited,
-            StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden => UpstreamFailure.AuthenticationFailed,
+            StatusCodes.Status401Unauthorized => UpstreamFailure.AuthenticationFailed,
+            StatusCodes.Status503ServiceUnavailable or 529 => UpstreamFailure.Overloaded,
             >= 500 => UpstreamFailure.ServerError,
             _ => (UpstreamFailure?)null,
         };
@@ -95,10 +96,11 @@ internal sealed class ResponseRelay(UsageMeter meter)
                 break;
             case UpstreamFailure.AuthenticationFailed:
                 // Never pass a 401 on: the client's SDK would blame the client's key, which was fine.
+                // (A 403 is passed on: providers use it for content and region policy about the request.)
                 await FailAsync(context, failure.Value, $"The upstream rejected Gatehouse's credentials for provider '{context.Deployment!.Provider.Name}' ({status}).");
                 break;
             default:
-                await FailAsync(context, failure.Value, $"The upstream failed with {status}: {message ?? "no message"}");
+                await FailAsync(context, failure.Value, $"The upstream failed with {status}: {message ?? "no message"}", upstream);
                 break;
         }
     }
@@ -117,8 +119,14 @@ internal sealed class ResponseRelay(UsageMeter meter)
         await response.Body.WriteAsync(body.Memory, context.Aborted);
     }
 
-    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
+    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message, HttpResponseMessage? upstream = null)
     {
+        // An overloaded upstream's Retry-After tells the client when to come back.
+        if (upstream?.Headers.RetryAfter is { } retryAfter)
+        {
+            context.Http.Response.Headers.RetryAfter = retryAfter.ToString();
+        }
+
         var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
         context.Fail(error);
         return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);

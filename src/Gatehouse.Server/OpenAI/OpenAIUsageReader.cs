@@ -49,7 +49,7 @@ internal static class OpenAIUsageReader
 
     private static TokenUsage ReadUsageObject(ref Utf8JsonReader reader)
     {
-        int prompt = 0, completion = 0, cached = 0, reasoning = 0, audioIn = 0, audioOut = 0;
+        int prompt = 0, completion = 0, cached = 0, cacheWrite = 0, reasoning = 0, audioIn = 0, audioOut = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
@@ -62,7 +62,7 @@ internal static class OpenAIUsageReader
             }
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
-                ReadDetails(ref reader, "cached_tokens"u8, ref cached, "audio_tokens"u8, ref audioIn);
+                ReadPromptDetails(ref reader, ref cached, ref cacheWrite, ref audioIn);
             }
             else if (reader.ValueTextEquals("completion_tokens_details"u8))
             {
@@ -75,7 +75,42 @@ internal static class OpenAIUsageReader
             }
         }
 
-        return new TokenUsage(prompt, completion, cached, reasoning, audioIn, audioOut);
+        return new TokenUsage(prompt, completion, cached, reasoning, audioIn, audioOut, cacheWrite);
+    }
+
+    /// <summary>
+    /// <c>prompt_tokens_details</c>: OpenAI's cached and audio tokens, plus <c>cache_creation_tokens</c>,
+    /// which Gatehouse's Anthropic adapter adds for prompt-cache writes (priced apart from reads).
+    /// </summary>
+    private static void ReadPromptDetails(ref Utf8JsonReader reader, ref int cached, ref int cacheWrite, ref int audio)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("cached_tokens"u8))
+            {
+                cached = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("cache_creation_tokens"u8))
+            {
+                cacheWrite = ReadInt(ref reader);
+            }
+            else if (reader.ValueTextEquals("audio_tokens"u8))
+            {
+                audio = ReadInt(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
     }
 
     private static void ReadDetails(ref Utf8JsonReader reader, ReadOnlySpan<byte> first, ref int firstValue, ReadOnlySpan<byte> second, ref int secondValue)

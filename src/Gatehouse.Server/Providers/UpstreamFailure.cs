@@ -18,6 +18,9 @@ internal enum UpstreamFailure
     /// <summary>The upstream answered 5xx (502).</summary>
     ServerError,
 
+    /// <summary>The upstream said it is overloaded or unavailable (503; Anthropic's 529 arrives as this).</summary>
+    Overloaded,
+
     /// <summary>The upstream rejected Gatehouse's own credentials (502: the client's key is fine).</summary>
     AuthenticationFailed,
 
@@ -34,6 +37,7 @@ internal static class UpstreamFailureExtensions
     {
         UpstreamFailure.Timeout => StatusCodes.Status504GatewayTimeout,
         UpstreamFailure.RateLimited => StatusCodes.Status429TooManyRequests,
+        UpstreamFailure.Overloaded => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status502BadGateway,
     };
 
@@ -43,6 +47,7 @@ internal static class UpstreamFailureExtensions
         UpstreamFailure.ConnectionFailed => "upstream_unreachable",
         UpstreamFailure.RateLimited => "upstream_rate_limited",
         UpstreamFailure.ServerError => "upstream_error",
+        UpstreamFailure.Overloaded => "upstream_overloaded",
         UpstreamFailure.AuthenticationFailed => "upstream_auth_failed",
         UpstreamFailure.MalformedResponse => "upstream_malformed_response",
         UpstreamFailure.StreamInterrupted => "upstream_stream_interrupted",

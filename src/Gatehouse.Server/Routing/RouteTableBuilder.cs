@@ -1,3 +1,4 @@
+using Gatehouse.Anthropic.Upstream;
 using Gatehouse.Configuration;
 using Gatehouse.Providers;
 using Gatehouse.Simulator;
@@ -52,6 +53,9 @@ internal sealed partial class RouteTableBuilder(
                 var profiles = SimulationProfilesOf(name, options);
                 var handler = new SimulatorHandler(model => profiles.GetValueOrDefault(model), tokenCounter, timeProvider);
                 return new SimulatorProvider(name, new HttpMessageInvoker(handler));
+            case ProviderType.Anthropic:
+                var anthropic = new AnthropicProviderOptions { Version = provider.AnthropicVersion, DefaultMaxTokens = provider.DefaultMaxTokens };
+                return new AnthropicProvider(name, clientPool.GetClient(provider), WithTrailingSlash(provider.BaseUrl!), apiKey, headers, anthropic, timeProvider);
             case ProviderType.AzureOpenAI:
                 return new AzureOpenAIProvider(name, clientPool.GetClient(provider), WithTrailingSlash(provider.BaseUrl!), provider.ApiVersion!, apiKey, headers);
             default:
