@@ -21,7 +21,11 @@ namespace Gatehouse.Anthropic.Inbound;
 /// </remarks>
 internal static partial class MessagesRequestTranslator
 {
-    public static TranslatedMessagesRequest? Translate(ReadOnlyMemory<byte> body, out AnthropicError? error)
+    public static TranslatedMessagesRequest? Translate(ReadOnlyMemory<byte> body, out AnthropicError? error) =>
+        Translate(body, requireMaxTokens: true, out error);
+
+    /// <param name="requireMaxTokens">False for <c>/v1/messages/count_tokens</c>, whose body has no <c>max_tokens</c>.</param>
+    internal static TranslatedMessagesRequest? Translate(ReadOnlyMemory<byte> body, bool requireMaxTokens, out AnthropicError? error)
     {
         JsonDocument document;
         try
@@ -43,7 +47,7 @@ internal static partial class MessagesRequestTranslator
                 return null;
             }
 
-            error = Validate(root, out var model, out var stream);
+            error = Validate(root, requireMaxTokens, out var model, out var stream);
             if (error is not null)
             {
                 return null;
@@ -60,7 +64,7 @@ internal static partial class MessagesRequestTranslator
     }
 
     /// <summary>Top-level checks, in the order Anthropic reports them.</summary>
-    private static AnthropicError? Validate(JsonElement root, out string? model, out bool stream)
+    private static AnthropicError? Validate(JsonElement root, bool requireMaxTokens, out string? model, out bool stream)
     {
         model = null;
         stream = false;
@@ -77,15 +81,16 @@ internal static partial class MessagesRequestTranslator
         model = name;
         if (!root.TryGetProperty("max_tokens", out var maxTokens) || maxTokens.ValueKind == JsonValueKind.Null)
         {
-            return AnthropicError.Missing("max_tokens");
+            if (requireMaxTokens)
+            {
+                return AnthropicError.Missing("max_tokens");
+            }
         }
-
-        if (maxTokens.ValueKind != JsonValueKind.Number || !maxTokens.TryGetInt32(out var max))
+        else if (maxTokens.ValueKind != JsonValueKind.Number || !maxTokens.TryGetInt32(out var max))
         {
             return AnthropicError.InvalidType("max_tokens", "a valid integer");
         }
-
-        if (max < 1)
+        else if (max < 1)
         {
             return AnthropicError.InvalidRequest("max_tokens: Input should be greater than or equal to 1");
         }
@@ -134,8 +139,8 @@ internal static partial class MessagesRequestTranslator
 
         writer.WriteEndArray();
 
-        writer.WriteNumber("max_tokens"u8, root.GetProperty("max_tokens").GetInt32());
-        error = WriteStop(writer, root)
+        error = CopyNumber(writer, root, "max_tokens", "max_tokens"u8)
+            ?? WriteStop(writer, root)
             ?? CopyNumber(writer, root, "temperature", "temperature"u8)
             ?? CopyNumber(writer, root, "top_p", "top_p"u8)
             ?? WriteTools(writer, root)
