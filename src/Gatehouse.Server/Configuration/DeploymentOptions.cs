@@ -21,6 +21,9 @@ public sealed class DeploymentOptions
     /// <summary>Total time allowed for one upstream call, streams included.</summary>
     public double TimeoutSeconds { get; set; } = 600;
 
+    /// <summary>Longest silence allowed inside a stream (between two reads) before it counts as stalled.</summary>
+    public double StreamIdleTimeoutSeconds { get; set; } = 60;
+
     /// <summary>Simulator deployments only: latency, output size and fault injection.</summary>
     public SimulationProfile? Simulation { get; set; }
 }

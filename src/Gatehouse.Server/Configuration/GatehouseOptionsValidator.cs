@@ -80,6 +80,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             {
                 failures.Add($"{key}:TimeoutSeconds must be positive.");
             }
+
+            if (deployment.StreamIdleTimeoutSeconds <= 0)
+            {
+                failures.Add($"{key}:StreamIdleTimeoutSeconds must be positive.");
+            }
         }
 
         foreach (var (alias, model) in options.Models)

@@ -18,7 +18,7 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
             return next(context);
         }
 
-        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, ErrorFor(check), context.Aborted);
+        return context.WriteErrorAsync(ErrorFor(check));
     }
 
     public static OpenAIError ErrorFor(KeyCheck check) => check switch

@@ -50,8 +50,6 @@ internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRel
 
     private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
     {
-        var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
-        context.Fail(error);
-        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+        return context.RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
     }
 }

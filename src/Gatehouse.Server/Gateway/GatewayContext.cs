@@ -7,11 +7,16 @@ using Gatehouse.Usage;
 namespace Gatehouse.Gateway;
 
 /// <summary>One call's state as it moves through the stages. Each stage fills in what it owns.</summary>
-internal sealed class GatewayContext(HttpContext http, ApiOperation operation, Guid requestId, long startTimestamp)
+internal sealed partial class GatewayContext(HttpContext http, ApiOperation operation, ApiDialect dialect, Guid requestId, long startTimestamp)
 {
     public HttpContext Http { get; } = http;
 
     public ApiOperation Operation { get; } = operation;
+
+    public ApiDialect Dialect { get; } = dialect;
+
+    /// <summary>The record's <c>endpoint</c>: what the client called.</summary>
+    public string EndpointName => Dialect == ApiDialect.Anthropic ? "messages" : Operation.RecordName();
 
     public Guid RequestId { get; } = requestId;
 
@@ -27,6 +32,9 @@ internal sealed class GatewayContext(HttpContext http, ApiOperation operation, G
     public PooledBody? Body { get; set; }
 
     public ParsedRequest? Request { get; set; }
+
+    /// <summary>The model as the client named it, for answers in the client's dialect.</summary>
+    public string? ClientModel { get; set; }
 
     public ModelRoute? Route { get; set; }
 

@@ -21,6 +21,6 @@ internal sealed class GatewayPipeline
         _entry = next;
     }
 
-    public Task InvokeAsync(HttpContext http, ApiOperation operation) =>
-        _entry(new GatewayContext(http, operation, Guid.CreateVersion7(), _timeProvider.GetTimestamp()));
+    public Task InvokeAsync(HttpContext http, ApiOperation operation, ApiDialect dialect = ApiDialect.OpenAI) =>
+        _entry(new GatewayContext(http, operation, dialect, Guid.CreateVersion7(), _timeProvider.GetTimestamp()));
 }

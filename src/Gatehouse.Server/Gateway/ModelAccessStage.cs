@@ -14,12 +14,12 @@ internal sealed class ModelAccessStage(RouteTableProvider routes) : IGatewayStag
         var model = context.Request!.Model;
         if (!routes.Current.TryGet(model, out var route))
         {
-            return RejectAsync(context, OpenAIError.ModelNotFound(model));
+            return context.RejectAsync(OpenAIError.ModelNotFound(model));
         }
 
         if (!context.Caller!.MayUseModel(model))
         {
-            return RejectAsync(context, OpenAIError.ModelNotAllowed(model));
+            return context.RejectAsync(OpenAIError.ModelNotAllowed(model));
         }
 
         context.Route = route;
@@ -30,9 +30,4 @@ internal sealed class ModelAccessStage(RouteTableProvider routes) : IGatewayStag
         return next(context);
     }
 
-    private static Task RejectAsync(GatewayContext context, OpenAIError error)
-    {
-        context.Fail(error);
-        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
-    }
 }

@@ -33,7 +33,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
             context.Fail(error);
             if (!context.Http.Response.HasStarted)
             {
-                await OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, CancellationToken.None);
+                await context.WriteErrorAsync(error);
             }
         }
         finally
@@ -47,7 +47,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         Id = context.RequestId,
         Timestamp = timeProvider.GetUtcNow(),
         KeyId = context.Caller?.KeyId,
-        Endpoint = context.Operation.RecordName(),
+        Endpoint = context.EndpointName,
         RequestedModel = context.Request?.Model,
         Deployment = context.Deployment?.Name,
         Provider = context.Deployment?.Provider.Name,
@@ -57,6 +57,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         InputTokens = context.Usage.InputTokens,
         OutputTokens = context.Usage.OutputTokens,
         CachedInputTokens = context.Usage.CachedInputTokens,
+        CacheWriteInputTokens = context.Usage.CacheWriteInputTokens,
         ReasoningTokens = context.Usage.ReasoningTokens,
         UsageEstimated = context.Usage.Estimated,
         CostUsd = context.CostUsd,

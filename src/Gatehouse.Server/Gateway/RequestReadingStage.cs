@@ -1,3 +1,4 @@
+using Gatehouse.Anthropic.Inbound;
 using Gatehouse.Configuration;
 using Gatehouse.OpenAI;
 using Microsoft.Extensions.Options;
@@ -5,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Gatehouse.Gateway;
 
 /// <summary>
-/// Reads the body into a pooled buffer, enforcing the size limit (413), and validates it (400)
-/// without building a DOM. The buffer lives until the call is done.
+/// Reads the body into a pooled buffer, enforcing the size limit (413), translates it to OpenAI's
+/// format when the client speaks another dialect, and validates it (400) without building a DOM.
+/// The buffer lives until the call is done.
 /// </summary>
 internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> options) : IGatewayStage
 {
@@ -16,7 +18,7 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         var request = context.Http.Request;
         if (request.ContentLength > limit)
         {
-            await RejectAsync(context, OpenAIError.BodyTooLarge(limit));
+            await context.RejectAsync(OpenAIError.BodyTooLarge(limit));
             return;
         }
 
@@ -28,7 +30,7 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         catch (BadHttpRequestException ex) when (!context.Aborted.IsCancellationRequested)
         {
             // The body ended early or was malformed at the HTTP level (e.g. a client cut the upload).
-            await RejectAsync(context, OpenAIError.InvalidJson(ex.Message));
+            await context.RejectAsync(OpenAIError.InvalidJson(ex.Message));
             return;
         }
         catch (BadHttpRequestException) when (context.Aborted.IsCancellationRequested)
@@ -39,25 +41,44 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         using var body = read;
         if (body is null)
         {
-            await RejectAsync(context, OpenAIError.BodyTooLarge(limit));
+            await context.RejectAsync(OpenAIError.BodyTooLarge(limit));
             return;
         }
 
-        var parsed = OpenAIRequestReader.Read(body.Memory.Span, context.Operation, out var error);
+        using var translated = context.Dialect == ApiDialect.Anthropic ? await TranslateAnthropicAsync(context, body) : null;
+        if (context.Dialect == ApiDialect.Anthropic && translated is null)
+        {
+            return;
+        }
+
+        var openAIBody = translated ?? body;
+        var parsed = OpenAIRequestReader.Read(openAIBody.Memory.Span, context.Operation, out var error);
         if (parsed is null)
         {
-            await RejectAsync(context, error!);
+            await context.RejectAsync(error!);
             return;
         }
 
-        context.Body = body;
+        context.Body = openAIBody;
         context.Request = parsed;
         await next(context);
     }
 
-    private static Task RejectAsync(GatewayContext context, OpenAIError error)
+    /// <summary>Anthropic Messages → OpenAI chat body; a request Anthropic would reject is answered here in its words.</summary>
+    private static async Task<PooledBody?> TranslateAnthropicAsync(GatewayContext context, PooledBody body)
     {
-        context.Fail(error);
-        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+        var translated = MessagesRequestTranslator.Translate(body.Memory, out var anthropicError);
+        if (translated is not null)
+        {
+            context.ClientModel = translated.Model;
+            return PooledBody.Unpooled(translated.OpenAIBody);
+        }
+
+        var error = anthropicError!;
+        context.StatusCode = error.StatusCode;
+        context.ErrorClass = error.Type;
+        context.ErrorMessage = error.Message;
+        await AnthropicErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 
@@ -108,15 +109,50 @@ internal sealed class ResponseRelay(UsageMeter meter)
     private static async Task WriteAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
     {
         var response = context.Http.Response;
-        response.StatusCode = status;
         UpstreamHeaders.CopyTo(upstream, response);
         if (context.ErrorClass is null)
         {
             UsageMeter.WriteHeaders(context);
         }
 
+        if (context.Dialect == ApiDialect.Anthropic)
+        {
+            await WriteAnthropicAsync(context, status, body);
+            return;
+        }
+
+        response.StatusCode = status;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body.Memory, context.Aborted);
+    }
+
+    /// <summary>The OpenAI answer (or the upstream's OpenAI error) in Anthropic's shape.</summary>
+    private static async Task WriteAnthropicAsync(GatewayContext context, int status, PooledBody body)
+    {
+        var response = context.Http.Response;
+        byte[] translated;
+        if (status is >= 200 and < 300)
+        {
+            var message = MessagesResponseTranslator.Translate(body.Memory, context.ClientModel ?? context.Request!.Model);
+            if (message is null)
+            {
+                await FailAsync(context, UpstreamFailure.MalformedResponse, "The upstream answer is not a chat completion.");
+                return;
+            }
+
+            translated = message;
+        }
+        else
+        {
+            var error = AnthropicErrorWriter.FromOpenAIError(status, body.Memory.Span);
+            status = error.StatusCode;
+            translated = AnthropicErrorWriter.ToJson(error);
+        }
+
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength = translated.Length;
+        await response.Body.WriteAsync(translated, context.Aborted);
     }
 
     private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message, HttpResponseMessage? upstream = null)
@@ -127,9 +163,7 @@ internal sealed class ResponseRelay(UsageMeter meter)
             context.Http.Response.Headers.RetryAfter = retryAfter.ToString();
         }
 
-        var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
-        context.Fail(error);
-        return OpenAIErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
+        return context.RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
     }
 
     private static bool IsCompleteJson(ReadOnlySpan<byte> json)

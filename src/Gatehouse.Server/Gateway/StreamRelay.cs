@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 
@@ -9,45 +8,82 @@ namespace Gatehouse.Gateway;
 /// <summary>
 /// Relays an SSE stream line by line as it arrives, flushing after every upstream read. It watches
 /// the stream for the usage chunk (forced on upstream, removed again when the client did not ask
-/// for it) and for the <c>[DONE]</c> terminator: a stream that ends without it gets an error event
-/// and then an aborted connection, so a cut answer is never presented as complete.
+/// for it) and for its integrity: a stream that ends without <c>[DONE]</c>, breaks, stalls past the
+/// deployment's idle timeout, sends an unparseable event or reports an error gets an error event
+/// and then an aborted body, so a cut answer is never presented as complete. Until the first event
+/// is forwarded nothing has been sent, and a failure is an ordinary error response.
 /// </summary>
-internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
+internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
 {
-    /// <summary>Generated text kept for token estimation when the upstream sends no usage; beyond this, estimation undercounts.</summary>
-    private const int MaxRetainedBytes = 4 * 1024 * 1024;
-
     private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(100);
 
     public async Task RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {
-        var response = context.Http.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        UpstreamHeaders.CopyTo(upstream, response);
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-
         var state = new StreamState(context.Request!.ClientRequestedUsage);
-        UpstreamFailure? failure = null;
-        string? failureMessage = null;
+        await using var output = new StreamOutput(context, upstream);
+        var (failure, message) = await RelayEventsAsync(context, upstream, state, output, cancellationToken);
+        Settle(context, state);
+
+        if (failure is not { } f)
+        {
+            await output.CompleteAsync();
+            return;
+        }
+
+        var error = OpenAIError.Upstream(f.StatusCode(), message!, f.ErrorClass());
+        if (!output.Started)
+        {
+            await context.RejectAsync(error);
+            return;
+        }
+
+        // The client already has part of the answer: the status stays 200, the error class says what happened.
+        context.ErrorClass = error.ErrorClass;
+        context.ErrorMessage = message;
+        if (!state.UpstreamErrorForwarded)
+        {
+            OpenAIErrorWriter.WriteStreamEvent(output.Writer, error);
+            await output.Writer.FlushAsync(context.Aborted);
+        }
+
+        await output.CompleteAsync();
+
+        // End the body without its final chunk: SDKs that ignore error events (the OpenAI .NET SDK
+        // does) still see a failed read, not a clean end. Abort drops bytes not yet on the socket,
+        // so the error event gets a moment to leave first.
+        await Task.Delay(AbortGrace, timeProvider, CancellationToken.None);
+        context.Http.Abort();
+    }
+
+    private async Task<(UpstreamFailure? Failure, string? Message)> RelayEventsAsync(
+        GatewayContext context, HttpResponseMessage upstream, StreamState state, StreamOutput output, CancellationToken cancellationToken)
+    {
+        var deployment = context.Deployment!;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             await using var stream = await upstream.Content.ReadAsStreamAsync(cancellationToken);
             var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024));
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken);
+                idle.CancelAfter(deployment.StreamIdleTimeout);
+                var result = await reader.ReadAsync(idle.Token);
                 var buffer = result.Buffer;
                 var wrote = false;
-                while (TryReadLine(ref buffer, out var line))
+                while (state.Failure is null && TryReadLine(ref buffer, out var line))
                 {
-                    wrote |= ProcessLine(context, state, line, response.BodyWriter);
+                    wrote |= ProcessLine(context, state, line, output);
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (wrote)
                 {
-                    await response.BodyWriter.FlushAsync(context.Aborted);
+                    await output.Writer.FlushAsync(context.Aborted);
+                }
+
+                if (state.Failure is { } failure)
+                {
+                    return (failure, state.FailureMessage);
                 }
 
                 if (result.IsCompleted)
@@ -57,30 +93,17 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
             }
 
             await reader.CompleteAsync();
-            if (!state.Done)
-            {
-                failure = UpstreamFailure.StreamInterrupted;
-                failureMessage = "The upstream stream ended before it was complete (no [DONE]).";
-            }
+            return state.Done ? (null, null) : (UpstreamFailure.StreamInterrupted, "The upstream stream ended before it was complete (no [DONE]).");
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
-            failure = UpstreamFailure.Timeout;
-            failureMessage = $"The upstream stream did not finish within {context.Deployment!.Timeout.TotalSeconds:0.###} s.";
+            return cancellationToken.IsCancellationRequested
+                ? (UpstreamFailure.Timeout, $"The upstream stream did not finish within {deployment.Timeout.TotalSeconds:0.###} s.")
+                : (UpstreamFailure.StreamStalled, $"The upstream stream sent nothing for {deployment.StreamIdleTimeout.TotalSeconds:0.###} s.");
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException && !context.Aborted.IsCancellationRequested)
         {
-            failure = UpstreamFailure.StreamInterrupted;
-            failureMessage = $"The upstream stream broke: {ex.Message}";
-        }
-        finally
-        {
-            Settle(context, state);
-        }
-
-        if (failure is { } f)
-        {
-            await FailAsync(context, response, f, failureMessage!);
+            return (UpstreamFailure.StreamInterrupted, $"The upstream stream broke: {ex.Message}");
         }
     }
 
@@ -90,33 +113,8 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
         UsageMeter.Settle(context, usage);
     }
 
-    private async Task FailAsync(GatewayContext context, HttpResponse response, UpstreamFailure failure, string message)
-    {
-        var error = OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass());
-        if (!response.HasStarted)
-        {
-            // Nothing reached the client yet: an ordinary error response is still possible.
-            response.Headers.Remove("Content-Type");
-            context.Fail(error);
-            await OpenAIErrorWriter.WriteResponseAsync(response, error, context.Aborted);
-            return;
-        }
-
-        // The client already has part of the answer: the status stays 200, the error class says what happened.
-        context.ErrorClass = error.ErrorClass;
-        context.ErrorMessage = message;
-        OpenAIErrorWriter.WriteStreamEvent(response.BodyWriter, error);
-        await response.BodyWriter.FlushAsync(context.Aborted);
-
-        // Then end the response without its proper terminator (no final HTTP chunk): SDKs that ignore
-        // error events (the OpenAI .NET SDK does) still see a failed read instead of a clean end.
-        // Abort drops output not yet on the socket, so give the error event a moment to leave first.
-        await Task.Delay(AbortGrace, timeProvider, CancellationToken.None);
-        context.Http.Abort();
-    }
-
     /// <summary>Forwards one line (or drops it); returns true when bytes were written.</summary>
-    private bool ProcessLine(GatewayContext context, StreamState state, ReadOnlySequence<byte> sequence, PipeWriter output)
+    private bool ProcessLine(GatewayContext context, StreamState state, ReadOnlySequence<byte> sequence, StreamOutput output)
     {
         var line = sequence.IsSingleSegment ? sequence.FirstSpan : sequence.ToArray();
         var content = line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
@@ -134,28 +132,43 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
             {
                 state.Done = true;
             }
-            else if (OnEvent(context, state, payload))
+            else if (!OnEvent(context, state, payload))
             {
                 return false;
             }
         }
 
-        output.Write(line);
-        output.Write("\n"u8);
+        var writer = output.Writer;
+        writer.Write(line);
+        writer.Write("\n"u8);
         return true;
     }
 
-    /// <summary>Inspects one chunk; returns true when it must not be forwarded (the usage chunk the client did not ask for).</summary>
+    /// <summary>Inspects one chunk; returns false when it must not be forwarded.</summary>
     private bool OnEvent(GatewayContext context, StreamState state, ReadOnlySpan<byte> payload)
     {
+        if (!SseEvents.IsCompleteJson(payload))
+        {
+            state.Fail(UpstreamFailure.MalformedResponse, "The upstream sent a stream event that is not valid JSON.");
+            return false;
+        }
+
         context.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        if (SseEvents.IsErrorEvent(payload))
+        {
+            // Pass the upstream's own words on, then end: nothing more will come.
+            state.UpstreamErrorForwarded = true;
+            state.Fail(UpstreamFailure.StreamError, SseEvents.ErrorMessage(payload) ?? "The upstream reported an error inside the stream.");
+            return true;
+        }
+
         if (OpenAIUsageReader.MayContainUsage(payload) && OpenAIUsageReader.TryRead(payload, out var usage))
         {
             state.Usage = usage;
             if (!state.ClientWantsUsage && payload.IndexOf("\"choices\":[]"u8) >= 0)
             {
                 state.SkipNextBlankLine = true;
-                return true;
+                return false;
             }
         }
         else if (state.Usage is null)
@@ -163,7 +176,7 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
             state.Retain(payload);
         }
 
-        return false;
+        return true;
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
@@ -178,44 +191,5 @@ internal sealed class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
         line = buffer.Slice(0, position.Value);
         buffer = buffer.Slice(buffer.GetPosition(1, position.Value));
         return true;
-    }
-
-    private sealed class StreamState(bool clientWantsUsage)
-    {
-        private ArrayBufferWriter<byte>? _retained;
-
-        public bool ClientWantsUsage { get; } = clientWantsUsage;
-
-        public bool Done { get; set; }
-
-        public bool SkipNextBlankLine { get; set; }
-
-        public Usage.TokenUsage? Usage { get; set; }
-
-        public void Retain(ReadOnlySpan<byte> payload)
-        {
-            _retained ??= new ArrayBufferWriter<byte>(4096);
-            if (_retained.WrittenCount + payload.Length + 1 <= MaxRetainedBytes)
-            {
-                _retained.Write(payload);
-                _retained.Write("\n"u8);
-            }
-        }
-
-        public string GeneratedText()
-        {
-            if (_retained is null)
-            {
-                return "";
-            }
-
-            var text = new StringBuilder();
-            foreach (var chunk in _retained.WrittenSpan.Split((byte)'\n'))
-            {
-                OpenAIUsageReader.AppendGeneratedText(_retained.WrittenSpan[chunk], text);
-            }
-
-            return text.ToString();
-        }
     }
 }

@@ -19,6 +19,7 @@ internal static class GatehouseApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapGatewayEndpoints();
+        app.MapMessagesEndpoints();
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
         app.MapHealthEndpoints();

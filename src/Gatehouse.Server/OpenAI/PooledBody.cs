@@ -3,9 +3,15 @@ using System.Buffers;
 namespace Gatehouse.OpenAI;
 
 /// <summary>A request or response body in a rented array; returned to the pool on dispose.</summary>
-internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
+internal sealed class PooledBody(byte[] buffer, int length, bool pooled = true) : IDisposable
 {
     private byte[]? _buffer = buffer;
+
+    /// <summary>Wraps an array that did not come from the pool (a translated body); disposing does not return it.</summary>
+    public static PooledBody Unpooled(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Array is not null
+            ? new(segment.Array, segment.Count, pooled: false)
+            : new(bytes.ToArray(), bytes.Length, pooled: false);
 
     public ReadOnlyMemory<byte> Memory => _buffer is null ? throw new ObjectDisposedException(nameof(PooledBody)) : _buffer.AsMemory(0, Length);
 
@@ -57,7 +63,7 @@ internal sealed class PooledBody(byte[] buffer, int length) : IDisposable
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null)
+        if (buffer is not null && pooled)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

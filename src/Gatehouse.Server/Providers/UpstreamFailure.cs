@@ -29,13 +29,19 @@ internal enum UpstreamFailure
 
     /// <summary>The stream ended or broke before it was complete, after the client had received part of it.</summary>
     StreamInterrupted,
+
+    /// <summary>The stream sent nothing for longer than the deployment's idle timeout.</summary>
+    StreamStalled,
+
+    /// <summary>The upstream reported an error inside the stream (an error event).</summary>
+    StreamError,
 }
 
 internal static class UpstreamFailureExtensions
 {
     public static int StatusCode(this UpstreamFailure failure) => failure switch
     {
-        UpstreamFailure.Timeout => StatusCodes.Status504GatewayTimeout,
+        UpstreamFailure.Timeout or UpstreamFailure.StreamStalled => StatusCodes.Status504GatewayTimeout,
         UpstreamFailure.RateLimited => StatusCodes.Status429TooManyRequests,
         UpstreamFailure.Overloaded => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status502BadGateway,
@@ -51,6 +57,8 @@ internal static class UpstreamFailureExtensions
         UpstreamFailure.AuthenticationFailed => "upstream_auth_failed",
         UpstreamFailure.MalformedResponse => "upstream_malformed_response",
         UpstreamFailure.StreamInterrupted => "upstream_stream_interrupted",
+        UpstreamFailure.StreamStalled => "upstream_stream_stalled",
+        UpstreamFailure.StreamError => "upstream_stream_error",
         _ => "upstream_error",
     };
 }

@@ -19,6 +19,8 @@ public sealed record RequestRecord
     public int InputTokens { get; init; }
     public int OutputTokens { get; init; }
     public int CachedInputTokens { get; init; }
+    /// <summary>Input tokens written to a prompt cache (Anthropic), priced apart from cache reads.</summary>
+    public int CacheWriteInputTokens { get; init; }
     public int ReasoningTokens { get; init; }
     public bool UsageEstimated { get; init; }
     public decimal CostUsd { get; init; }

@@ -8,8 +8,9 @@ namespace Gatehouse.Routing;
 /// <summary>A configured deployment made ready for the hot path: its provider, prices and limits resolved once per configuration load.</summary>
 internal sealed class Deployment
 {
-    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout)
+    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout, TimeSpan streamIdleTimeout)
     {
+        StreamIdleTimeout = streamIdleTimeout;
         Name = name;
         UpstreamModel = upstreamModel;
         Provider = provider;
@@ -31,4 +32,7 @@ internal sealed class Deployment
     public ModelPrice? Price { get; }
 
     public TimeSpan Timeout { get; }
+
+    /// <summary>Longest silence allowed between two reads of a stream.</summary>
+    public TimeSpan StreamIdleTimeout { get; }
 }

@@ -18,6 +18,8 @@ internal sealed class RequestRecordRow
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
     public long CachedInputTokens { get; set; }
+
+    public long CacheWriteInputTokens { get; set; }
     public long ReasoningTokens { get; set; }
     public long UsageEstimated { get; set; }
     public long CostPusd { get; set; }
@@ -40,6 +42,7 @@ internal sealed class RequestRecordRow
         InputTokens = checked((int)InputTokens),
         OutputTokens = checked((int)OutputTokens),
         CachedInputTokens = checked((int)CachedInputTokens),
+        CacheWriteInputTokens = checked((int)CacheWriteInputTokens),
         ReasoningTokens = checked((int)ReasoningTokens),
         UsageEstimated = UsageEstimated != 0,
         CostUsd = StorageValues.FromPicoDollars(CostPusd),

@@ -16,11 +16,11 @@ internal static class RequestRecordSql
         """
         INSERT INTO request_records (
             id, timestamp_us, key_id, endpoint, requested_model, deployment, provider, status_code,
-            error_class, error_message, input_tokens, output_tokens, cached_input_tokens, reasoning_tokens,
+            error_class, error_message, input_tokens, output_tokens, cached_input_tokens, cache_write_input_tokens, reasoning_tokens,
             usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed)
         VALUES (
             @id, @timestamp_us, @key_id, @endpoint, @requested_model, @deployment, @provider, @status_code,
-            @error_class, @error_message, @input_tokens, @output_tokens, @cached_input_tokens, @reasoning_tokens,
+            @error_class, @error_message, @input_tokens, @output_tokens, @cached_input_tokens, @cache_write_input_tokens, @reasoning_tokens,
             @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed)
         ON CONFLICT (id) DO NOTHING
         """;
@@ -31,7 +31,7 @@ internal static class RequestRecordSql
                requested_model AS RequestedModel, deployment AS Deployment, provider AS Provider,
                status_code AS StatusCode, error_class AS ErrorClass, error_message AS ErrorMessage,
                input_tokens AS InputTokens, output_tokens AS OutputTokens,
-               cached_input_tokens AS CachedInputTokens, reasoning_tokens AS ReasoningTokens,
+               cached_input_tokens AS CachedInputTokens, cache_write_input_tokens AS CacheWriteInputTokens, reasoning_tokens AS ReasoningTokens,
                usage_estimated AS UsageEstimated, cost_pusd AS CostPusd, latency_ms AS LatencyMs,
                time_to_first_token_ms AS TimeToFirstTokenMs, streamed AS Streamed
         FROM request_records

@@ -13,7 +13,7 @@ internal sealed partial class SqliteRequestRecordStore
     {
         private readonly SqliteCommand _command;
         private readonly SqliteParameter _id, _timestamp, _keyId, _endpoint, _requestedModel, _deployment, _provider,
-            _statusCode, _errorClass, _errorMessage, _inputTokens, _outputTokens, _cachedInputTokens, _reasoningTokens,
+            _statusCode, _errorClass, _errorMessage, _inputTokens, _outputTokens, _cachedInputTokens, _cacheWriteInputTokens, _reasoningTokens,
             _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed;
 
         public InsertCommand(SqliteConnection connection, SqliteTransaction transaction)
@@ -34,6 +34,7 @@ internal sealed partial class SqliteRequestRecordStore
             _inputTokens = Add("@input_tokens", SqliteType.Integer);
             _outputTokens = Add("@output_tokens", SqliteType.Integer);
             _cachedInputTokens = Add("@cached_input_tokens", SqliteType.Integer);
+            _cacheWriteInputTokens = Add("@cache_write_input_tokens", SqliteType.Integer);
             _reasoningTokens = Add("@reasoning_tokens", SqliteType.Integer);
             _usageEstimated = Add("@usage_estimated", SqliteType.Integer);
             _cost = Add("@cost_pusd", SqliteType.Integer);
@@ -58,6 +59,7 @@ internal sealed partial class SqliteRequestRecordStore
             _inputTokens.Value = record.InputTokens;
             _outputTokens.Value = record.OutputTokens;
             _cachedInputTokens.Value = record.CachedInputTokens;
+            _cacheWriteInputTokens.Value = record.CacheWriteInputTokens;
             _reasoningTokens.Value = record.ReasoningTokens;
             _usageEstimated.Value = StorageValues.ToInteger(record.UsageEstimated);
             _cost.Value = StorageValues.ToPicoDollars(record.CostUsd);

@@ -38,7 +38,8 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         { 422, """{"error":{"message":"Unprocessable","type":"invalid_request_error","param":null,"code":null}}""", 422, "invalid_request_error" },
         { 401, """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}""", 502, "upstream_auth_failed" },
         { 500, """{"error":{"message":"The server had an error","type":"server_error","param":null,"code":null}}""", 502, "upstream_error" },
-        { 503, "Service Unavailable", 502, "upstream_error" },
+        { 500, "Internal Server Error", 502, "upstream_error" },
+        { 503, "Service Unavailable", 503, "upstream_overloaded" },
     };
 
     [Theory]
@@ -118,7 +119,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
 
         Assert.False(endedCleanly);
         Assert.Contains("\"content\":\"Hello\"", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("[DONE]", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("data: [DONE]", text, StringComparison.Ordinal);
         Assert.Contains("data: {\"error\":{", text, StringComparison.Ordinal);
         var record = Assert.Single(await _server.WaitForRecordsAsync(1));
         Assert.Equal("upstream_stream_interrupted", record.ErrorClass);
@@ -157,7 +158,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
     [Fact]
     public async Task StreamedUpstreamError_BeforeFirstByte_IsOrdinaryError()
     {
-        _upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"overloaded","type":"server_error"}}""", StatusCodes.Status503ServiceUnavailable);
+        _upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"boom","type":"server_error"}}""", StatusCodes.Status500InternalServerError);
         using var client = _server.CreateClient();
         using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json("""{"model":"fake-model","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
 

@@ -32,6 +32,7 @@ public abstract class RequestRecordStoreContract
             InputTokens = int.MaxValue,
             OutputTokens = 2,
             CachedInputTokens = 3,
+            CacheWriteInputTokens = 7,
             ReasoningTokens = 4,
             UsageEstimated = true,
             CostUsd = 0.000123456789m,

@@ -6,10 +6,10 @@ namespace Gatehouse.Tests.Support;
 internal static class SseReader
 {
     /// <summary>Posts a streaming request and reads until the body ends; reports whether it ended cleanly or was cut.</summary>
-    public static async Task<(string Text, bool EndedCleanly)> PostAsync(GatehouseServer server, string body)
+    public static async Task<(string Text, bool EndedCleanly)> PostAsync(GatehouseServer server, string body, string path = "v1/chat/completions")
     {
         using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = GatehouseServer.Json(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = GatehouseServer.Json(body) };
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var text = new StringBuilder();

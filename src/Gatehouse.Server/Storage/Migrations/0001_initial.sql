@@ -22,6 +22,7 @@ CREATE TABLE request_records (
     input_tokens         INTEGER NOT NULL DEFAULT 0,
     output_tokens        INTEGER NOT NULL DEFAULT 0,
     cached_input_tokens  INTEGER NOT NULL DEFAULT 0,
+    cache_write_input_tokens INTEGER NOT NULL DEFAULT 0,
     reasoning_tokens     INTEGER NOT NULL DEFAULT 0,
     usage_estimated      INTEGER NOT NULL DEFAULT 0 CHECK (usage_estimated IN (0, 1)),
     cost_pusd            BIGINT  NOT NULL DEFAULT 0,

@@ -1,0 +1,24 @@
+using Gatehouse.Anthropic.Inbound;
+using Gatehouse.OpenAI;
+
+namespace Gatehouse.Gateway;
+
+internal sealed partial class GatewayContext
+{
+    /// <summary>Marks the call failed and answers with the error in the client's dialect.</summary>
+    public Task RejectAsync(OpenAIError error)
+    {
+        Fail(error);
+        return WriteErrorAsync(error);
+    }
+
+    /// <summary>Writes an error response in the client's dialect (without touching the outcome).</summary>
+    public Task WriteErrorAsync(OpenAIError error) => Dialect switch
+    {
+        ApiDialect.Anthropic => AnthropicErrorWriter.WriteResponseAsync(Http.Response, ToAnthropic(error), Aborted),
+        _ => OpenAIErrorWriter.WriteResponseAsync(Http.Response, error, Aborted),
+    };
+
+    public static AnthropicError ToAnthropic(OpenAIError error) =>
+        new(error.StatusCode, AnthropicError.TypeForStatus(error.StatusCode), error.Message);
+}

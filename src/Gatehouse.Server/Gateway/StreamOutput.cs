@@ -1,0 +1,68 @@
+using System.IO.Pipelines;
+using Gatehouse.Anthropic.Inbound;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>
+/// Where a relayed stream goes. Nothing is sent until the first event is written: only then are
+/// the status and headers set (so an earlier failure can still be an ordinary error response).
+/// For the Anthropic dialect the OpenAI events go through a pipe into the translator, and a pump
+/// copies its Anthropic events to the client as they come out.
+/// </summary>
+internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage upstream) : IAsyncDisposable
+{
+    private Pipe? _pipe;
+    private Task? _pump;
+    private PipeWriter? _writer;
+
+    public bool Started => _writer is not null;
+
+    public PipeWriter Writer => _writer ??= Start();
+
+    /// <summary>Ends the output: for a translated stream, waits until the translator has sent everything.</summary>
+    public async Task CompleteAsync()
+    {
+        if (_pipe is null)
+        {
+            return;
+        }
+
+        await _pipe.Writer.CompleteAsync();
+        await _pump!;
+        _pipe = null;
+    }
+
+    public async ValueTask DisposeAsync() => await CompleteAsync();
+
+    private PipeWriter Start()
+    {
+        var response = context.Http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        UpstreamHeaders.CopyTo(upstream, response);
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        if (context.Dialect != ApiDialect.Anthropic)
+        {
+            return response.BodyWriter;
+        }
+
+        _pipe = new Pipe();
+        _pump = PumpAsync(new MessagesStreamTranslator(_pipe.Reader.AsStream(), context.ClientModel ?? context.Request!.Model), response, context.Aborted);
+        return _pipe.Writer;
+    }
+
+    private static async Task PumpAsync(Stream translated, HttpResponse response, CancellationToken cancellationToken)
+    {
+        await using (translated)
+        {
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await translated.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                await response.Body.FlushAsync(cancellationToken);
+            }
+        }
+    }
+}
