@@ -5,22 +5,29 @@ namespace Gatehouse.Gateway;
 
 /// <summary>
 /// Sends the rewritten body to the deployment's provider and relays the answer: whole for plain
-/// calls, event by event for streams. Failures before the first byte become ordinary OpenAI errors.
+/// calls, event by event for streams. Failures before the first byte become ordinary errors.
+/// An Anthropic-dialect call to a provider that speaks Anthropic natively skips translation: the
+/// client's own body goes up (model renamed) and the answer comes back as Anthropic sent it.
 /// </summary>
 internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRelay) : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
         var deployment = context.Deployment!;
-        using var upstreamBody = RequestRewriter.Rewrite(context.Body!.Memory.Span, context.Request!, deployment.UpstreamModelJson);
+        context.NativePassthrough = context.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
+        using var upstreamBody = context.NativePassthrough
+            ? RequestRewriter.RewriteModel(context.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
+            : RequestRewriter.Rewrite(context.Body!.Memory.Span, context.Request!, deployment.UpstreamModelJson);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
         timeout.CancelAfter(deployment.Timeout);
 
         HttpResponseMessage response;
         try
         {
-            var request = new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody.Memory, context.Http.Request.Headers);
-            response = await deployment.Provider.SendAsync(request, timeout.Token);
+            response = context.NativePassthrough
+                ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, timeout.Token)
+                : await deployment.Provider.SendAsync(
+                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), timeout.Token);
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {

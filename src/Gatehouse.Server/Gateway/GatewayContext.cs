@@ -33,6 +33,12 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public ParsedRequest? Request { get; set; }
 
+    /// <summary>The client's own body when it was translated (Anthropic dialect), for native passthrough.</summary>
+    public PooledBody? ClientBody { get; set; }
+
+    /// <summary>True when the call goes to a provider in the client's own dialect, untranslated both ways.</summary>
+    public bool NativePassthrough { get; set; }
+
     /// <summary>The model as the client named it, for answers in the client's dialect.</summary>
     public string? ClientModel { get; set; }
 

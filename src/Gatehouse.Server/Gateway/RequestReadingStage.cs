@@ -60,6 +60,7 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         }
 
         context.Body = openAIBody;
+        context.ClientBody = translated is null ? null : body;
         context.Request = parsed;
         await next(context);
     }

@@ -62,7 +62,12 @@ internal sealed class ResponseRelay(UsageMeter meter)
             return;
         }
 
-        if (!OpenAIUsageReader.TryRead(json, out var usage))
+        var usage = default(Usage.TokenUsage);
+        if (context.NativePassthrough)
+        {
+            usage = AnthropicNativeUsage.FromMessage(json);
+        }
+        else if (!OpenAIUsageReader.TryRead(json, out usage))
         {
             var text = new StringBuilder();
             OpenAIUsageReader.AppendGeneratedText(json, text);
@@ -84,6 +89,12 @@ internal sealed class ResponseRelay(UsageMeter meter)
             >= 500 => UpstreamFailure.ServerError,
             _ => (UpstreamFailure?)null,
         };
+
+        if (context.NativePassthrough && failure != UpstreamFailure.AuthenticationFailed)
+        {
+            // Anthropic's own error (429, 529 overloaded, 5xx…) is already in the client's dialect: pass it on as is.
+            failure = null;
+        }
 
         switch (failure)
         {
@@ -115,7 +126,7 @@ internal sealed class ResponseRelay(UsageMeter meter)
             UsageMeter.WriteHeaders(context);
         }
 
-        if (context.Dialect == ApiDialect.Anthropic)
+        if (context.Dialect == ApiDialect.Anthropic && !context.NativePassthrough)
         {
             await WriteAnthropicAsync(context, status, body);
             return;

@@ -42,7 +42,7 @@ internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage u
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        if (context.Dialect != ApiDialect.Anthropic)
+        if (context.Dialect != ApiDialect.Anthropic || context.NativePassthrough)
         {
             return response.BodyWriter;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 
@@ -42,7 +43,15 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         context.ErrorMessage = message;
         if (!state.UpstreamErrorForwarded)
         {
-            OpenAIErrorWriter.WriteStreamEvent(output.Writer, error);
+            if (context.NativePassthrough)
+            {
+                AnthropicErrorWriter.WriteStreamEvent(output.Writer, GatewayContext.ToAnthropic(error));
+            }
+            else
+            {
+                OpenAIErrorWriter.WriteStreamEvent(output.Writer, error);
+            }
+
             await output.Writer.FlushAsync(context.Aborted);
         }
 
@@ -154,6 +163,12 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         }
 
         context.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        if (context.NativePassthrough)
+        {
+            OnAnthropicEvent(state, payload);
+            return true;
+        }
+
         if (SseEvents.IsErrorEvent(payload))
         {
             // Pass the upstream's own words on, then end: nothing more will come.
@@ -177,6 +192,28 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         }
 
         return true;
+    }
+
+    /// <summary>An event of a stream passed through in Anthropic's own format: usage, terminator, errors.</summary>
+    private static void OnAnthropicEvent(StreamState state, ReadOnlySpan<byte> payload)
+    {
+        switch (AnthropicNativeUsage.EventKind(payload))
+        {
+            case AnthropicEventKind.MessageStart:
+            case AnthropicEventKind.MessageDelta:
+                state.Usage = AnthropicNativeUsage.FromMessage(payload, state.Usage ?? default);
+                break;
+            case AnthropicEventKind.MessageStop:
+                state.Done = true;
+                break;
+            case AnthropicEventKind.Error:
+                state.UpstreamErrorForwarded = true;
+                state.Fail(UpstreamFailure.StreamError, SseEvents.ErrorMessage(payload) ?? "The upstream reported an error inside the stream.");
+                break;
+            default:
+                state.Retain(payload);
+                break;
+        }
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

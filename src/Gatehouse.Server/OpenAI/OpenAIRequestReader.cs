@@ -23,6 +23,35 @@ internal static class OpenAIRequestReader
         }
     }
 
+    /// <summary>
+    /// Finds only the top-level <c>model</c> of a body already known to be valid JSON, for a
+    /// model-only rewrite (nothing else is inspected and <see cref="ParsedRequest.Stream"/> is false).
+    /// </summary>
+    public static ParsedRequest? ReadModel(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var objectContentStart = (int)reader.TokenStartIndex + 1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isModel = reader.ValueTextEquals("model"u8);
+            reader.Read();
+            if (isModel && reader.TokenType == JsonTokenType.String)
+            {
+                var start = (int)reader.TokenStartIndex;
+                return new ParsedRequest { Model = reader.GetString()!, ModelValue = start..(int)reader.BytesConsumed, ObjectContentStart = objectContentStart };
+            }
+
+            reader.Skip();
+        }
+
+        return null;
+    }
+
     private static ParsedRequest? ReadCore(ReadOnlySpan<byte> body, ApiOperation operation, out OpenAIError? error)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });

@@ -58,6 +58,17 @@ internal static class RequestRewriter
         return new PooledBody(buffer, written);
     }
 
+    /// <summary>
+    /// Replaces only the top-level <c>model</c> of any JSON body (used for Anthropic bodies passed
+    /// through natively). Returns null when the body has no string <c>model</c>, which the caller
+    /// has already ruled out by translating the same body.
+    /// </summary>
+    public static PooledBody? RewriteModel(ReadOnlySpan<byte> body, byte[] upstreamModelJson)
+    {
+        var parsed = OpenAIRequestReader.ReadModel(body);
+        return parsed is null ? null : Rewrite(body, parsed, upstreamModelJson);
+    }
+
     /// <summary>Rare path (client sent stream_options without include_usage): rewrite that small object through a DOM.</summary>
     private static byte[] WithIncludeUsage(ReadOnlySpan<byte> streamOptions)
     {

@@ -130,27 +130,61 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnthropicUpstream_ReachedThroughMessages()
+    public async Task AnthropicUpstream_IsPassedThroughNatively_BothWays()
     {
-        var (status, body, _) = await PostAsync("""{"model":"claude","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
+        const string request = """{"model":"claude","max_tokens":100,"system":[{"type":"text","text":"Long shared context","cache_control":{"type":"ephemeral"}}],"top_k":5,"messages":[{"role":"user","content":"hi"}]}""";
+        var (status, body, _) = await PostAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("Hello from Claude.", JsonDocument.Parse(body).RootElement.GetProperty("content")[0].GetProperty("text").GetString());
-        Assert.Equal("claude-up", JsonDocument.Parse(Assert.Single(_anthropic.Received).Body).RootElement.GetProperty("model").GetString());
+        Assert.Equal(FakeAnthropic.Message, body); // byte for byte
+        // Only the model changed: Anthropic-only fields (cache_control, top_k) reach the upstream.
+        Assert.Equal(request.Replace("\"model\":\"claude\"", "\"model\":\"claude-up\"", StringComparison.Ordinal), Assert.Single(_anthropic.Received).Body);
+        var record = Assert.Single(await _server.WaitForRecordsAsync(1));
+        Assert.Equal("messages", record.Endpoint);
+        Assert.Equal(12, record.InputTokens);
+        Assert.Equal(6, record.OutputTokens);
     }
 
     [Fact]
-    public async Task AnthropicUpstream_Streaming_ThroughMessages()
+    public async Task AnthropicUpstream_NativeStream_PassesEventsThrough_AndMetersCacheTokens()
     {
         _anthropic.Handler = context => FakeAnthropic.WriteEventsAsync(context, AnthropicEvents.TextThenTool);
         var (status, body, _) = await PostAsync("""{"model":"claude","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"hi"}]}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var events = Events(body);
-        Assert.Equal("message_stop", events[^1].Event);
-        Assert.Contains(events, e => e.Data.Contains("San Francisco", StringComparison.Ordinal));
+        Assert.Equal(AnthropicEvents.Sse(AnthropicEvents.TextThenTool), body);
         var record = Assert.Single(await _server.WaitForRecordsAsync(1));
+        Assert.Equal(2572, record.InputTokens);
+        Assert.Equal(2000, record.CachedInputTokens);
         Assert.Equal(100, record.CacheWriteInputTokens);
+        Assert.Equal(89, record.OutputTokens);
+        Assert.Null(record.ErrorClass);
+    }
+
+    [Fact]
+    public async Task AnthropicUpstream_NativeStreamCut_EndsWithOneErrorEvent()
+    {
+        _anthropic.Handler = context => FakeAnthropic.WriteEventsAsync(context, AnthropicEvents.TextThenTool.Take(8));
+        var (text, endedCleanly) = await SseReader.PostAsync(_server, """{"model":"claude","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", "v1/messages");
+
+        Assert.False(endedCleanly);
+        var events = Events(text);
+        Assert.Equal("error", events[^1].Event);
+        Assert.Single(events, e => e.Event == "error");
+        Assert.DoesNotContain(events, e => e.Event == "message_stop");
+        Assert.Equal("upstream_stream_interrupted", Assert.Single(await _server.WaitForRecordsAsync(1)).ErrorClass);
+    }
+
+    [Fact]
+    public async Task AnthropicUpstream_NativeOverloaded_IsPassedOnAsAnthropicSaidIt()
+    {
+        const string overloaded = """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""";
+        _anthropic.Handler = context => FakeAnthropic.WriteJsonAsync(context, 529, overloaded);
+        var (status, body, _) = await PostAsync("""{"model":"claude","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(529, (int)status);
+        Assert.Equal(overloaded, body);
+        Assert.Equal("overloaded_error", Assert.Single(await _server.WaitForRecordsAsync(1)).ErrorClass);
     }
 
     public static TheoryData<string, string?, int, string> Errors => new()

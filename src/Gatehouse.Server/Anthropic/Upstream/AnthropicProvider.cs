@@ -18,7 +18,7 @@ internal sealed class AnthropicProvider(
     IReadOnlyDictionary<string, string> headers,
     AnthropicProviderOptions options,
     TimeProvider? timeProvider = null)
-    : IModelProvider
+    : IModelProvider, IAnthropicNativeProvider
 {
     /// <summary>Bodies larger than this are not plausible messages; refusing them bounds memory.</summary>
     private const int MaxResponseBytes = 64 * 1024 * 1024;
@@ -84,11 +84,29 @@ internal sealed class AnthropicProvider(
         }
     }
 
-    private HttpRequestMessage CreateRequest(byte[] body)
+    /// <summary>
+    /// Sends an Anthropic Messages body as is (the caller has already put the upstream model name in)
+    /// and returns Anthropic's answer untouched, for clients that speak Anthropic themselves.
+    /// The client's <c>anthropic-beta</c> header is passed on, so beta features keep working.
+    /// </summary>
+    public Task<HttpResponseMessage> SendNativeAsync(ReadOnlyMemory<byte> anthropicBody, IHeaderDictionary clientHeaders, CancellationToken cancellationToken)
+    {
+        var message = CreateRequest(new ReadOnlyMemoryContent(anthropicBody));
+        if (clientHeaders.TryGetValue("anthropic-beta", out var beta))
+        {
+            message.Headers.TryAddWithoutValidation("anthropic-beta", (IEnumerable<string?>)beta);
+        }
+
+        return client.SendAsync(message, cancellationToken);
+    }
+
+    private HttpRequestMessage CreateRequest(byte[] body) => CreateRequest(new ByteArrayContent(body));
+
+    private HttpRequestMessage CreateRequest(HttpContent content)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, _messagesUri)
         {
-            Content = new ByteArrayContent(body),
+            Content = content,
             Version = HttpVersion.Version11,
         };
         message.Content.Headers.ContentType = JsonContentType;
