@@ -63,18 +63,19 @@ internal sealed class ResponseRelay(UsageMeter meter)
         }
 
         var usage = default(Usage.TokenUsage);
+        var tier = Usage.PriceTier.Standard;
         if (context.NativePassthrough)
         {
             usage = AnthropicNativeUsage.FromMessage(json);
         }
-        else if (!OpenAIUsageReader.TryRead(json, out usage))
+        else if (!OpenAIUsageReader.TryRead(json, out usage, out tier))
         {
             var text = new StringBuilder();
             OpenAIUsageReader.AppendGeneratedText(json, text);
             usage = meter.Estimate(context, text.ToString());
         }
 
-        UsageMeter.Settle(context, usage);
+        UsageMeter.Settle(context, usage, tier);
         await WriteAsync(context, upstream, (int)upstream.StatusCode, body);
     }
 

@@ -26,6 +26,8 @@ internal sealed partial class StreamRelay
 
         public TokenUsage? Usage { get; set; }
 
+        public PriceTier Tier { get; set; }
+
         public UpstreamFailure? Failure { get; private set; }
 
         public string? FailureMessage { get; private set; }

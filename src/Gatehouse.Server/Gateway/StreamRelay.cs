@@ -119,7 +119,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
     private void Settle(GatewayContext context, StreamState state)
     {
         var usage = state.Usage ?? meter.Estimate(context, state.GeneratedText());
-        UsageMeter.Settle(context, usage);
+        UsageMeter.Settle(context, usage, state.Tier);
     }
 
     /// <summary>Forwards one line (or drops it); returns true when bytes were written.</summary>
@@ -177,9 +177,10 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
             return true;
         }
 
-        if (OpenAIUsageReader.MayContainUsage(payload) && OpenAIUsageReader.TryRead(payload, out var usage))
+        if (OpenAIUsageReader.MayContainUsage(payload) && OpenAIUsageReader.TryRead(payload, out var usage, out var tier))
         {
             state.Usage = usage;
+            state.Tier = tier;
             if (!state.ClientWantsUsage && payload.IndexOf("\"choices\":[]"u8) >= 0)
             {
                 state.SkipNextBlankLine = true;

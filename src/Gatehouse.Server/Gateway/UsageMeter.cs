@@ -11,11 +11,11 @@ namespace Gatehouse.Gateway;
 /// </summary>
 internal sealed class UsageMeter(ITokenCounter tokenCounter)
 {
-    public static void Settle(GatewayContext context, TokenUsage usage)
+    public static void Settle(GatewayContext context, TokenUsage usage, PriceTier tier = PriceTier.Standard)
     {
         context.Usage = usage;
         var price = context.Deployment?.Price;
-        context.CostUsd = price is null ? 0m : CostCalculator.Compute(usage, price).Total;
+        context.CostUsd = price is null ? 0m : CostCalculator.Compute(usage, price, tier).Total;
     }
 
     /// <summary>Counts the request's input and the given generated text when the upstream reported no usage.</summary>

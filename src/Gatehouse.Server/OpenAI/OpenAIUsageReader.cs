@@ -10,9 +10,17 @@ internal static class OpenAIUsageReader
     /// <summary>Cheap pre-check so only the chunk that carries usage is parsed (other chunks have <c>"usage":null</c> or nothing).</summary>
     public static bool MayContainUsage(ReadOnlySpan<byte> json) => json.IndexOf("\"usage\":{"u8) >= 0 || json.IndexOf("\"usage\": {"u8) >= 0;
 
-    public static bool TryRead(ReadOnlySpan<byte> json, out TokenUsage usage)
+    public static bool TryRead(ReadOnlySpan<byte> json, out TokenUsage usage) => TryRead(json, out usage, out _);
+
+    /// <summary>
+    /// Reads <c>usage</c> and the <c>service_tier</c> the call was actually served at
+    /// (<c>"priority"</c> is billed at priority prices; anything else at standard).
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> json, out TokenUsage usage, out PriceTier tier)
     {
         usage = default;
+        tier = PriceTier.Standard;
+        var found = false;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -26,25 +34,34 @@ internal static class OpenAIUsageReader
                 if (reader.ValueTextEquals("usage"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType != JsonTokenType.StartObject)
+                    if (reader.TokenType == JsonTokenType.StartObject)
                     {
-                        return false;
+                        usage = ReadUsageObject(ref reader);
+                        found = true;
                     }
-
-                    usage = ReadUsageObject(ref reader);
-                    return true;
                 }
-
-                reader.Read();
-                reader.Skip();
+                else if (reader.ValueTextEquals("service_tier"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("priority"u8))
+                    {
+                        tier = PriceTier.Priority;
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
             }
         }
         catch (JsonException)
         {
             // A body we cannot read has no usage we can trust; the caller estimates instead.
+            return false;
         }
 
-        return false;
+        return found;
     }
 
     private static TokenUsage ReadUsageObject(ref Utf8JsonReader reader)

@@ -73,6 +73,18 @@ public sealed class WireFidelityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PriorityServiceTier_IsPricedAtPriorityRates()
+    {
+        _upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10000,"completion_tokens":1000,"prompt_tokens_details":{"cached_tokens":6000}},"service_tier":"priority"}""");
+        using var client = _server.CreateClient();
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json("""{"model":"fake-model","service_tier":"priority","messages":[{"role":"user","content":"hi"}]}"""), Ct);
+
+        // gpt-4o priority: 4,000 × 4.25e-6 + 6,000 × 2.125e-6 + 1,000 × 1.7e-5.
+        Assert.Equal("0.04675", Header(response, "x-gatehouse-cost-usd"));
+        Assert.Equal(0.04675m, Assert.Single(await _server.WaitForRecordsAsync(1)).CostUsd);
+    }
+
+    [Fact]
     public async Task MissingUsage_IsCountedWithTokenizer_AndMarkedEstimated()
     {
         _upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hello, world!"},"finish_reason":"stop"}]}""");
