@@ -1,12 +1,6 @@
-using Xunit;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gatehouse.Tests.Support;
 
@@ -18,10 +12,9 @@ internal sealed class FakeUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeUpstream(WebApplication app)
+    private FakeUpstream(WebApplication app, string address)
     {
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = address + "/v1";
     }
 
@@ -34,21 +27,13 @@ internal sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         FakeUpstream? upstream = null;
-        app.Run(async context =>
+        var (app, address) = await LoopbackHttpServer.StartAsync((context, received) =>
         {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
-            var received = new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body);
             upstream!.Received.Enqueue(received);
-            await upstream.Handler(context, received);
+            return upstream.Handler(context, received);
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        upstream = new FakeUpstream(app);
+        upstream = new FakeUpstream(app, address);
         return upstream;
     }
 

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Text;
 using Gatehouse.Anthropic.Inbound;
+using Gatehouse.Tests.Support;
 using Xunit;
 
 namespace Gatehouse.Tests.Anthropic.Inbound;

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Gatehouse.Anthropic.Upstream;
 using Gatehouse.OpenAI;
+using Gatehouse.Tests.Support;
 using Xunit;
 
 namespace Gatehouse.Tests.Anthropic.Upstream;
@@ -12,7 +13,7 @@ public sealed class AnthropicStreamTranslatorTests
 
     private static async Task<List<string>> TranslateAsync(string sse, int chunkSize = 4096, string? jsonToolName = null)
     {
-        await using var translator = new AnthropicStreamTranslator(new TrickleStream(Encoding.UTF8.GetBytes(sse), chunkSize), "claude-up", Created, jsonToolName);
+        await using var translator = new AnthropicStreamTranslator(new ChunkedStream(Encoding.UTF8.GetBytes(sse), chunkSize), "claude-up", Created, jsonToolName);
         using var reader = new StreamReader(translator, Encoding.UTF8);
         return AnthropicEvents.DataPayloads(await reader.ReadToEndAsync(TestContext.Current.CancellationToken));
     }
@@ -31,7 +32,7 @@ public sealed class AnthropicStreamTranslatorTests
     [Fact]
     public async Task Output_IsSseFramed_EachEventFollowedByABlankLine()
     {
-        await using var translator = new AnthropicStreamTranslator(new TrickleStream(Encoding.UTF8.GetBytes(AnthropicEvents.Sse(AnthropicEvents.TextThenTool)), 64), "claude-up", Created, null);
+        await using var translator = new AnthropicStreamTranslator(new ChunkedStream(Encoding.UTF8.GetBytes(AnthropicEvents.Sse(AnthropicEvents.TextThenTool)), 64), "claude-up", Created, null);
         using var reader = new StreamReader(translator, Encoding.UTF8);
         var text = await reader.ReadToEndAsync(TestContext.Current.CancellationToken);
 
@@ -205,7 +206,7 @@ public sealed class AnthropicStreamTranslatorTests
     [Fact]
     public async Task Dispose_DisposesUpstreamAndOwner()
     {
-        var upstream = new TrickleStream(Encoding.UTF8.GetBytes(AnthropicEvents.Sse(AnthropicEvents.TextThenTool)), 16);
+        var upstream = new ChunkedStream(Encoding.UTF8.GetBytes(AnthropicEvents.Sse(AnthropicEvents.TextThenTool)), 16);
         var owner = new HttpResponseMessage();
         var translator = new AnthropicStreamTranslator(upstream, "claude-up", Created, null, owner);
         owner.Content = new StringContent("x");

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
 using Gatehouse.Tests.Support;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Xunit;
 
 namespace Gatehouse.Tests.Anthropic.Upstream;
 
@@ -21,10 +15,9 @@ internal sealed class FakeAnthropic : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private FakeAnthropic(WebApplication app)
+    private FakeAnthropic(WebApplication app, string address)
     {
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = new Uri(address + "/v1/");
     }
 
@@ -36,25 +29,14 @@ internal sealed class FakeAnthropic : IAsyncDisposable
 
     public static async Task<FakeAnthropic> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         FakeAnthropic? fake = null;
-        app.Run(async context =>
+        var (app, address) = await LoopbackHttpServer.StartAsync((context, received) =>
         {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync(context.RequestAborted);
-            fake!.Received.Enqueue(new ReceivedRequest(
-                context.Request.Method,
-                context.Request.Path + context.Request.QueryString,
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body));
+            fake!.Received.Enqueue(received);
             context.Response.Headers["request-id"] = "req_fake_1";
-            await fake.Handler(context);
+            return fake.Handler(context);
         });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        fake = new FakeAnthropic(app);
+        fake = new FakeAnthropic(app, address);
         return fake;
     }
 

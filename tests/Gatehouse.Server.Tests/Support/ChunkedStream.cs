@@ -1,4 +1,4 @@
-namespace Gatehouse.Tests.Anthropic.Inbound;
+namespace Gatehouse.Tests.Support;
 
 /// <summary>A read-only stream over fixed bytes that hands out at most <c>chunkSize</c> bytes per read, then optionally fails.</summary>
 internal sealed class ChunkedStream(byte[] data, int chunkSize, Exception? failAtEnd = null) : Stream
