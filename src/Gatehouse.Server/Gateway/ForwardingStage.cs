@@ -1,11 +1,16 @@
+using System.Globalization;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Routing;
 
 namespace Gatehouse.Gateway;
 
 /// <summary>
-/// Sends the rewritten body to the deployment's provider and relays the answer: whole for plain
-/// calls, event by event for streams. Failures before the first byte become ordinary errors.
+/// Sends the call to the route's deployments in priority order and relays the first answer: whole
+/// for plain calls, event by event for streams. A deployment that fails before anything reached
+/// the client (unreachable, timeout, 429, 5xx, bad credentials, a stream that breaks before its
+/// first event) hands over to the next; a 4xx about the request is answered at once, and a stream
+/// that already started is never retried. The last deployment's failure is the client's error.
 /// An Anthropic-dialect call to a provider that speaks Anthropic natively skips translation: the
 /// client's own body goes up (model renamed) and the answer comes back as Anthropic sent it.
 /// </summary>
@@ -13,7 +18,45 @@ internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRel
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var deployment = context.Deployment!;
+        var candidates = context.Route!.Deployments;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            context.CanFallBack = i < candidates.Count - 1;
+            context.DeferredFailure = null;
+            StartAttempt(context, candidates[i]);
+            await AttemptAsync(context, candidates[i]);
+            if (context.DeferredFailure is not { } failed)
+            {
+                break;
+            }
+
+            (context.FailedAttempts ??= []).Add($"{candidates[i].Name}:{failed.Failure.ErrorClass()}");
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Points the call (and its headers) at this deployment; nothing has been sent, so headers from a failed attempt are dropped.</summary>
+    private static void StartAttempt(GatewayContext context, Deployment deployment)
+    {
+        var headers = context.Http.Response.Headers;
+        if (context.FailedAttempts is { Count: > 0 } failed)
+        {
+            headers.Clear();
+            headers[GatehouseHeaders.RequestId] = context.RequestId.ToString();
+            headers[GatehouseHeaders.Attempts] = (failed.Count + 1).ToString(CultureInfo.InvariantCulture);
+            headers[GatehouseHeaders.FailedAttempts] = string.Join(", ", failed);
+        }
+
+        context.Deployment = deployment;
+        context.Usage = default;
+        context.CostUsd = 0m;
+        headers[GatehouseHeaders.Deployment] = deployment.Name;
+        headers[GatehouseHeaders.Provider] = deployment.Provider.Name;
+    }
+
+    private async Task AttemptAsync(GatewayContext context, Deployment deployment)
+    {
         context.NativePassthrough = context.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
         using var upstreamBody = context.NativePassthrough
             ? RequestRewriter.RewriteModel(context.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
@@ -31,12 +74,12 @@ internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRel
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
-            await FailAsync(context, UpstreamFailure.Timeout, $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s.");
+            await context.FailUpstreamAsync(UpstreamFailure.Timeout, $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s.");
             return;
         }
         catch (HttpRequestException ex)
         {
-            await FailAsync(context, UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {ex.Message}");
+            await context.FailUpstreamAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {ex.Message}");
             return;
         }
 
@@ -51,12 +94,5 @@ internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRel
                 await relay.RelayAsync(context, response, timeout.Token);
             }
         }
-
-        await next(context);
-    }
-
-    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
-    {
-        return context.RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
     }
 }

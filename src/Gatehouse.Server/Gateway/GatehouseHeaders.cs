@@ -12,4 +12,10 @@ internal static class GatehouseHeaders
     public const string ReasoningTokens = "x-gatehouse-reasoning-tokens";
     public const string CostUsd = "x-gatehouse-cost-usd";
     public const string UsageEstimated = "x-gatehouse-usage-estimated";
+
+    /// <summary>How many deployments were tried (only when more than one).</summary>
+    public const string Attempts = "x-gatehouse-attempts";
+
+    /// <summary>The deployments that failed before the one that answered, as <c>name:error_class</c>.</summary>
+    public const string FailedAttempts = "x-gatehouse-failed-attempts";
 }

@@ -1,5 +1,6 @@
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
+using Gatehouse.Providers;
 
 namespace Gatehouse.Gateway;
 
@@ -10,6 +11,21 @@ internal sealed partial class GatewayContext
     {
         Fail(error);
         return WriteErrorAsync(error);
+    }
+
+    /// <summary>
+    /// Answers an upstream failure: held back when another deployment can still be tried and
+    /// nothing has reached the client (the forwarding stage then falls back), else sent as an error.
+    /// </summary>
+    public Task FailUpstreamAsync(UpstreamFailure failure, string message)
+    {
+        if (CanFallBack && !Http.Response.HasStarted)
+        {
+            DeferredFailure = (failure, message);
+            return Task.CompletedTask;
+        }
+
+        return RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
     }
 
     /// <summary>Writes an error response in the client's dialect (without touching the outcome).</summary>

@@ -46,6 +46,15 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public Deployment? Deployment { get; set; }
 
+    /// <summary>True while another deployment remains to fall back to (set per attempt by forwarding).</summary>
+    public bool CanFallBack { get; set; }
+
+    /// <summary>An attempt's failure held back because a fallback will be tried; nothing was written.</summary>
+    public (UpstreamFailure Failure, string Message)? DeferredFailure { get; set; }
+
+    /// <summary>Deployments tried before the one that answered, with why each failed (<c>name:error_class</c>).</summary>
+    public List<string>? FailedAttempts { get; set; }
+
     // Outcome, read by the recording stage.
     public int StatusCode { get; set; } = StatusCodes.Status200OK;
 

@@ -23,10 +23,6 @@ internal sealed class ModelAccessStage(RouteTableProvider routes) : IGatewayStag
         }
 
         context.Route = route;
-        context.Deployment = route.Primary;
-        var headers = context.Http.Response.Headers;
-        headers[GatehouseHeaders.Deployment] = route.Primary.Name;
-        headers[GatehouseHeaders.Provider] = route.Primary.Provider.Name;
         return next(context);
     }
 

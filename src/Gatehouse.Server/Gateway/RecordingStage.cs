@@ -64,6 +64,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         LatencyMs = timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds,
         TimeToFirstTokenMs = context.TimeToFirstTokenMs,
         Streamed = context.Request?.Stream ?? false,
+        FailedAttempts = context.FailedAttempts is { Count: > 0 } failed ? string.Join(", ", failed) : null,
     };
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}.")]

@@ -91,6 +91,13 @@ internal sealed class ResponseRelay(UsageMeter meter)
             _ => (UpstreamFailure?)null,
         };
 
+        if (failure is { } fallbackable && context.CanFallBack)
+        {
+            // Another deployment can still answer: hold this failure back (a 4xx about the request is never retried elsewhere).
+            await context.FailUpstreamAsync(fallbackable, $"The upstream failed with {status}: {message ?? "no message"}");
+            return;
+        }
+
         if (context.NativePassthrough && failure != UpstreamFailure.AuthenticationFailed)
         {
             // Anthropic's own error (429, 529 overloaded, 5xx…) is already in the client's dialect: pass it on as is.
@@ -169,13 +176,13 @@ internal sealed class ResponseRelay(UsageMeter meter)
 
     private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message, HttpResponseMessage? upstream = null)
     {
-        // An overloaded upstream's Retry-After tells the client when to come back.
-        if (upstream?.Headers.RetryAfter is { } retryAfter)
+        // An overloaded upstream's Retry-After tells the client when to come back (unless another deployment is tried).
+        if (!context.CanFallBack && upstream?.Headers.RetryAfter is { } retryAfter)
         {
             context.Http.Response.Headers.RetryAfter = retryAfter.ToString();
         }
 
-        return context.RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
+        return context.FailUpstreamAsync(failure, message);
     }
 
     private static bool IsCompleteJson(ReadOnlySpan<byte> json)

@@ -31,12 +31,14 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
             return;
         }
 
-        var error = OpenAIError.Upstream(f.StatusCode(), message!, f.ErrorClass());
         if (!output.Started)
         {
-            await context.RejectAsync(error);
+            // Nothing reached the client: an ordinary error, or a fallback to the next deployment.
+            await context.FailUpstreamAsync(f, message!);
             return;
         }
+
+        var error = OpenAIError.Upstream(f.StatusCode(), message!, f.ErrorClass());
 
         // The client already has part of the answer: the status stays 200, the error class says what happened.
         context.ErrorClass = error.ErrorClass;

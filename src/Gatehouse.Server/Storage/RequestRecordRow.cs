@@ -27,6 +27,8 @@ internal sealed class RequestRecordRow
     public double? TimeToFirstTokenMs { get; set; }
     public long Streamed { get; set; }
 
+    public string? FailedAttempts { get; set; }
+
     public RequestRecord ToRecord() => new()
     {
         Id = Guid.ParseExact(Id, "D"),
@@ -49,5 +51,6 @@ internal sealed class RequestRecordRow
         LatencyMs = LatencyMs,
         TimeToFirstTokenMs = TimeToFirstTokenMs,
         Streamed = Streamed != 0,
+        FailedAttempts = FailedAttempts,
     };
 }

@@ -14,7 +14,7 @@ internal sealed partial class SqliteRequestRecordStore
         private readonly SqliteCommand _command;
         private readonly SqliteParameter _id, _timestamp, _keyId, _endpoint, _requestedModel, _deployment, _provider,
             _statusCode, _errorClass, _errorMessage, _inputTokens, _outputTokens, _cachedInputTokens, _cacheWriteInputTokens, _reasoningTokens,
-            _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed;
+            _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed, _failedAttempts;
 
         public InsertCommand(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -41,6 +41,7 @@ internal sealed partial class SqliteRequestRecordStore
             _latency = Add("@latency_ms", SqliteType.Real);
             _timeToFirstToken = Add("@time_to_first_token_ms", SqliteType.Real);
             _streamed = Add("@streamed", SqliteType.Integer);
+            _failedAttempts = Add("@failed_attempts", SqliteType.Text);
             _command.Prepare();
         }
 
@@ -66,6 +67,7 @@ internal sealed partial class SqliteRequestRecordStore
             _latency.Value = record.LatencyMs;
             _timeToFirstToken.Value = (object?)record.TimeToFirstTokenMs ?? DBNull.Value;
             _streamed.Value = StorageValues.ToInteger(record.Streamed);
+            _failedAttempts.Value = (object?)record.FailedAttempts ?? DBNull.Value;
             return _command.ExecuteNonQueryAsync(cancellationToken);
         }
 

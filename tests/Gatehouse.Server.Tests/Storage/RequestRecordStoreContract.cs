@@ -33,6 +33,7 @@ public abstract class RequestRecordStoreContract
             OutputTokens = 2,
             CachedInputTokens = 3,
             CacheWriteInputTokens = 7,
+            FailedAttempts = "primary:upstream_error",
             ReasoningTokens = 4,
             UsageEstimated = true,
             CostUsd = 0.000123456789m,

@@ -28,7 +28,8 @@ CREATE TABLE request_records (
     cost_pusd            BIGINT  NOT NULL DEFAULT 0,
     latency_ms           DOUBLE PRECISION NOT NULL,
     time_to_first_token_ms DOUBLE PRECISION NULL,
-    streamed             INTEGER NOT NULL DEFAULT 0 CHECK (streamed IN (0, 1))
+    streamed             INTEGER NOT NULL DEFAULT 0 CHECK (streamed IN (0, 1)),
+    failed_attempts      TEXT    NULL
 );
 
 -- Every index costs each insert on the hot machine (measured: ~10 us CPU per row per index on SQLite).
