@@ -14,10 +14,6 @@ namespace Gatehouse.AnthropicSdkTests;
 /// </summary>
 public sealed class AnthropicUpstreamThroughAnthropicSdkTests : SdkTestBase
 {
-    private const string ToolUseMessage = """
-        {"id":"msg_01ToolUse","type":"message","role":"assistant","model":"claude-up","content":[{"type":"text","text":"Let me check."},{"type":"tool_use","id":"toolu_01A09q90qw90lq917835lq9","name":"get_weather","input":{"city":"San Francisco, CA","unit":"celsius"}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":400,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":55}}
-        """;
-
     [Fact]
     public async Task PlainMessage_TextUsageAndStopReason_FromTheUpstreamMessage()
     {
@@ -75,7 +71,7 @@ public sealed class AnthropicUpstreamThroughAnthropicSdkTests : SdkTestBase
     [Fact]
     public async Task ToolUse_NonStreaming_ComesBackWithItsInput_AndTheToolReachedTheUpstream()
     {
-        AnthropicUpstream.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, ToolUseMessage);
+        AnthropicUpstream.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, ToolFixtures.ClaudeToolUseMessage);
         using var client = Client();
 
         var message = await client.Messages.Create(Params(AnthropicModel, "Weather in SF?") with

@@ -13,14 +13,6 @@ namespace Gatehouse.AnthropicSdkTests;
 /// </summary>
 public sealed class ConversationThroughAnthropicSdkTests : SdkTestBase
 {
-    private const string ToolCallCompletion = """
-        {"id":"chatcmpl-tool1","object":"chat.completion","created":1730000000,"model":"upstream-model","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_Wx7Tq2","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\",\"unit\":\"celsius\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":80,"completion_tokens":17,"total_tokens":97}}
-        """;
-
-    private const string ClaudeToolUse = """
-        {"id":"msg_01ToolUse","type":"message","role":"assistant","model":"claude-up","content":[{"type":"tool_use","id":"toolu_01A09q90qw90lq917835lq9","name":"get_weather","input":{"city":"Paris","unit":"celsius"}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":400,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":55}}
-        """;
-
     /// <summary>Turn 2 of the conversation: the first answer's tool_use echoed back, then its result.</summary>
     private static MessageCreateParams SecondTurn(ToolUseBlock tool) => Params(OpenAIModel, "What's the weather in Paris?") with
     {
@@ -43,7 +35,7 @@ public sealed class ConversationThroughAnthropicSdkTests : SdkTestBase
     public async Task OpenAIUpstream_ToolRoundTrip_ToolUseAndToolResultBecomeToolCallsAndAToolMessage()
     {
         using var client = Client();
-        OpenAIUpstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, ToolCallCompletion);
+        OpenAIUpstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, ToolFixtures.OpenAIToolCallCompletion);
         var first = await client.Messages.Create(Params(OpenAIModel, "What's the weather in Paris?") with { Tools = [WeatherTool()] }, Ct);
         var tool = SingleToolUse(first);
 
@@ -70,7 +62,7 @@ public sealed class ConversationThroughAnthropicSdkTests : SdkTestBase
     public async Task AnthropicUpstream_ToolRoundTrip_ReachesTheUpstreamAsToolUseAndToolResultBlocks()
     {
         using var client = Client();
-        AnthropicUpstream.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, ClaudeToolUse);
+        AnthropicUpstream.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, ToolFixtures.ClaudeToolUseMessage);
         var first = await client.Messages.Create(Params(AnthropicModel, "What's the weather in Paris?") with { Tools = [WeatherTool()] }, Ct);
         var tool = SingleToolUse(first);
         Assert.Equal("toolu_01A09q90qw90lq917835lq9", tool.ID);
@@ -84,7 +76,7 @@ public sealed class ConversationThroughAnthropicSdkTests : SdkTestBase
         var toolUse = Assert.Single(sent[1].GetProperty("content").EnumerateArray(), b => b.GetProperty("type").GetString() == "tool_use");
         Assert.Equal(tool.ID, toolUse.GetProperty("id").GetString());
         Assert.Equal("get_weather", toolUse.GetProperty("name").GetString());
-        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse("""{"city":"Paris","unit":"celsius"}""").RootElement, toolUse.GetProperty("input")), toolUse.GetRawText());
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse("""{"city":"San Francisco, CA","unit":"celsius"}""").RootElement, toolUse.GetProperty("input")), toolUse.GetRawText());
         var toolResult = Assert.Single(sent[2].GetProperty("content").EnumerateArray(), b => b.GetProperty("type").GetString() == "tool_result");
         Assert.Equal(tool.ID, toolResult.GetProperty("tool_use_id").GetString());
         Assert.Equal("18 degrees and sunny", ContentText(toolResult.GetProperty("content")));

@@ -11,20 +11,6 @@ namespace Gatehouse.AnthropicSdkTests;
 /// <summary>The official Anthropic SDK against Gatehouse, routed to a fake OpenAI-compatible upstream (<c>fake-model</c>).</summary>
 public sealed class OpenAIUpstreamThroughAnthropicSdkTests : SdkTestBase
 {
-    private const string ToolCallCompletion = """
-        {"id":"chatcmpl-tool1","object":"chat.completion","created":1730000000,"model":"upstream-model","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_Wx7Tq2","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\",\"unit\":\"celsius\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":80,"completion_tokens":17,"total_tokens":97}}
-        """;
-
-    private static readonly string[] ToolCallChunks =
-    [
-        """{"id":"chatcmpl-t2","object":"chat.completion.chunk","created":1730000000,"model":"upstream-model","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_Wx7Tq2","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}],"usage":null}""",
-        """{"id":"chatcmpl-t2","object":"chat.completion.chunk","created":1730000000,"model":"upstream-model","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\":"}}]},"finish_reason":null}],"usage":null}""",
-        """{"id":"chatcmpl-t2","object":"chat.completion.chunk","created":1730000000,"model":"upstream-model","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"Paris\",\"unit\":\"celsius\"}"}}]},"finish_reason":null}],"usage":null}""",
-        """{"id":"chatcmpl-t2","object":"chat.completion.chunk","created":1730000000,"model":"upstream-model","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null}""",
-        """{"id":"chatcmpl-t2","object":"chat.completion.chunk","created":1730000000,"model":"upstream-model","choices":[],"usage":{"prompt_tokens":80,"completion_tokens":17,"total_tokens":97}}""",
-        "[DONE]",
-    ];
-
     [Fact]
     public async Task PlainMessage_TextAndAnthropicUsage_FromTheUpstreamCompletion()
     {
@@ -89,7 +75,7 @@ public sealed class OpenAIUpstreamThroughAnthropicSdkTests : SdkTestBase
     [Fact]
     public async Task ForcedTool_IsSentAsAnOpenAIFunction_AndTheToolCallComesBackAsToolUse()
     {
-        OpenAIUpstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, ToolCallCompletion);
+        OpenAIUpstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, ToolFixtures.OpenAIToolCallCompletion);
         using var client = Client();
 
         var message = await client.Messages.Create(Params(OpenAIModel, "Weather in Paris?") with
@@ -116,7 +102,7 @@ public sealed class OpenAIUpstreamThroughAnthropicSdkTests : SdkTestBase
     [Fact]
     public async Task ToolCall_Streamed_BecomesToolUseWithInputJsonDeltas()
     {
-        OpenAIUpstream.Handler = (context, _) => FakeResponses.WriteStreamAsync(context, ToolCallChunks);
+        OpenAIUpstream.Handler = (context, _) => FakeResponses.WriteStreamAsync(context, ToolFixtures.OpenAIToolCallChunks);
         using var client = Client();
 
         var (events, message) = await StreamAsync(client, Params(OpenAIModel, "Weather in Paris?") with { Tools = [WeatherTool()] });
