@@ -55,16 +55,16 @@ public sealed class AnthropicUpstreamThroughAnthropicSdkTests : SdkTestBase
         Assert.Equal(StopReason.ToolUse, message.StopReason!.Value());
         Assert.True(events[^1].TryPickStop(out _));
 
-        // Upstream usage: input 472, cache write 100, cache read 2000, output 89; it must survive both translations.
+        // Passed through natively: message_delta carries what Anthropic sent (output 89); the input
+        // counts came in message_start (472 uncached, 2,000 cache reads, 100 cache writes) and are metered.
         var usage = Assert.Single(events.Select(e => e.TryPickDelta(out var d) ? d : null).OfType<RawMessageDeltaEvent>()).Usage;
         Assert.Equal(89, usage.OutputTokens);
-        Assert.Equal(472, usage.InputTokens);
-        Assert.Equal(2000, usage.CacheReadInputTokens);
-        Assert.Equal(100, usage.CacheCreationInputTokens);
 
         var record = await SingleMessagesRecordAsync();
         Assert.True(record.Streamed);
         Assert.Equal(89, record.OutputTokens);
+        Assert.Equal(2572, record.InputTokens);
+        Assert.Equal(2000, record.CachedInputTokens);
         Assert.Equal(100, record.CacheWriteInputTokens);
     }
 
@@ -133,18 +133,19 @@ public sealed class AnthropicUpstreamThroughAnthropicSdkTests : SdkTestBase
     }
 
     [Fact]
-    public async Task Upstream529Overloaded_Is503OverloadedError()
+    public async Task Upstream529Overloaded_IsPassedOnNatively()
     {
         AnthropicUpstream.Handler = context => FakeAnthropic.WriteJsonAsync(context, 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
         using var client = Client();
 
         var ex = await Assert.ThrowsAnyAsync<Anthropic5xxException>(() => client.Messages.Create(Params(AnthropicModel, "hi"), Ct));
 
-        Assert.IsType<AnthropicServiceUnavailableException>(ex);
-        Assert.Equal(503, (int)ex.StatusCode);
+        // An Anthropic deployment is passed through natively, so the client sees Anthropic's own 529.
+        Assert.IsType<AnthropicOverloadedException>(ex);
+        Assert.Equal(529, (int)ex.StatusCode);
         Assert.Equal(ErrorType.OverloadedError, ex.Type!.Value());
         Assert.Single(AnthropicUpstream.Received);
         var record = await SingleMessagesRecordAsync();
-        Assert.Equal(503, record.StatusCode);
+        Assert.Equal(529, record.StatusCode);
     }
 }

@@ -107,6 +107,11 @@ internal static class MessagesResponseTranslator
             writer.WriteString("name"u8, StringOrNull(function, "name") ?? "");
             writer.WritePropertyName("input"u8);
             WriteInput(writer, StringOrNull(function, "arguments"));
+
+            // Required by the current Messages API for every tool_use block; an ordinary client tool is called directly.
+            writer.WriteStartObject("caller"u8);
+            writer.WriteString("type"u8, "direct"u8);
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
     }

@@ -174,6 +174,9 @@ internal sealed partial class MessagesStreamTranslator
             _json.WriteString("name"u8, String(function, "name") ?? "");
             _json.WriteStartObject("input"u8);
             _json.WriteEndObject();
+            _json.WriteStartObject("caller"u8);
+            _json.WriteString("type"u8, "direct"u8);
+            _json.WriteEndObject();
             _json.WriteEndObject();
             EndEvent();
             _openBlock = BlockKind.ToolUse;

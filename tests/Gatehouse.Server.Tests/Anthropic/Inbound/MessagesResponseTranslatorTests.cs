@@ -43,9 +43,9 @@ public sealed class MessagesResponseTranslatorTests
             """);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
             [{"type":"text","text":"Let me check."},
-             {"type":"tool_use","id":"call_1","name":"get_weather","input":{"city":"Paris"}},
-             {"type":"tool_use","id":"call_2","name":"broken","input":{}},
-             {"type":"tool_use","id":"call_3","name":"empty","input":{}}]
+             {"type":"tool_use","id":"call_1","name":"get_weather","input":{"city":"Paris"},"caller":{"type":"direct"}},
+             {"type":"tool_use","id":"call_2","name":"broken","input":{},"caller":{"type":"direct"}},
+             {"type":"tool_use","id":"call_3","name":"empty","input":{},"caller":{"type":"direct"}}]
             """), message["content"]), message["content"]!.ToJsonString());
         Assert.Equal("tool_use", message["stop_reason"]!.GetValue<string>());
     }
