@@ -105,6 +105,33 @@ public sealed class AnthropicUpstreamThroughGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ToolCall_Plain_IsTranslatedToToolCalls_AndToolResultsGoBackAsToolResultBlocks()
+    {
+        _anthropic.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, """{"id":"msg_2","type":"message","role":"assistant","model":"claude-up","content":[{"type":"text","text":"Checking."},{"type":"tool_use","id":"toolu_9","name":"get_weather","input":{"city":"Oslo"}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":30,"output_tokens":12}}""");
+        var tool = ChatTool.CreateFunctionTool("get_weather", "Weather", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
+        var options = new ChatCompletionOptions { Tools = { tool }, ToolChoice = ChatToolChoice.CreateRequiredChoice() };
+
+        ChatCompletion first = await Chat.CompleteChatAsync([new UserChatMessage("Weather in Oslo?")], options, Ct);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, first.FinishReason);
+        var call = Assert.Single(first.ToolCalls);
+        Assert.Equal("toolu_9", call.Id);
+        Assert.Equal("Oslo", JsonDocument.Parse(call.FunctionArguments.ToString()).RootElement.GetProperty("city").GetString());
+        var sent = JsonNode.Parse(_anthropic.Received.Last().Body)!;
+        Assert.Equal("any", sent["tool_choice"]!["type"]!.GetValue<string>());
+        Assert.Equal("get_weather", sent["tools"]![0]!["name"]!.GetValue<string>());
+
+        _anthropic.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, FakeAnthropic.Message);
+        await Chat.CompleteChatAsync([new UserChatMessage("Weather in Oslo?"), new AssistantChatMessage(first), new ToolChatMessage("toolu_9", "Sunny, 21 C")], options, Ct);
+
+        var followUp = JsonNode.Parse(_anthropic.Received.Last().Body)!["messages"]!.AsArray();
+        Assert.Equal("tool_use", followUp[1]!["content"]!.AsArray().Last()!["type"]!.GetValue<string>());
+        var result = followUp[2]!["content"]![0]!;
+        Assert.Equal("tool_result", result["type"]!.GetValue<string>());
+        Assert.Equal("toolu_9", result["tool_use_id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task JsonSchema_IsForcedToolOnAnthropic_AndJsonContentForClient()
     {
         _anthropic.Handler = context => FakeAnthropic.WriteJsonAsync(context, 200, """{"id":"msg_1","type":"message","role":"assistant","model":"claude-up","content":[{"type":"tool_use","id":"toolu_1","name":"review","input":{"score":4}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":10,"output_tokens":5}}""");
