@@ -36,19 +36,7 @@ public abstract class SdkTestBase : IAsyncLifetime
     {
         OpenAIUpstream = await FakeUpstream.StartAsync();
         AnthropicUpstream = await FakeAnthropic.StartAsync();
-        Server = await GatehouseServer.StartAsync($$"""
-            { "Gatehouse": {
-                "Providers": {
-                  "fake": { "Type": "OpenAI", "BaseUrl": "{{OpenAIUpstream.BaseUrl}}" },
-                  "anthropic": { "Type": "Anthropic", "BaseUrl": "{{AnthropicUpstream.BaseUrl}}", "ApiKey": "sk-ant-test" } },
-                "Deployments": {
-                  "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } },
-                  "fake-deployment": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o" },
-                  "claude": { "Provider": "anthropic", "Model": "claude-up", "PriceAs": "claude-sonnet-4-20250514" } },
-                "Models": {
-                  "fake-model": { "Deployments": [ "fake-deployment" ] },
-                  "claude": { "Deployments": [ "claude" ] } } } }
-            """);
+        Server = await GatehouseServer.StartAsync(FakeAnthropic.ThreeBackendConfig(OpenAIUpstream, AnthropicUpstream));
     }
 
     public virtual async ValueTask DisposeAsync()

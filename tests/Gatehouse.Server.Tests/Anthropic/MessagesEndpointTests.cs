@@ -18,19 +18,7 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
     {
         _openAI = await FakeUpstream.StartAsync();
         _anthropic = await FakeAnthropic.StartAsync();
-        _server = await GatehouseServer.StartAsync($$"""
-            { "Gatehouse": {
-                "Providers": {
-                  "fake": { "Type": "OpenAI", "BaseUrl": "{{_openAI.BaseUrl}}" },
-                  "anthropic": { "Type": "Anthropic", "BaseUrl": "{{_anthropic.BaseUrl}}", "ApiKey": "sk-ant-test" } },
-                "Deployments": {
-                  "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } },
-                  "fake-deployment": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o" },
-                  "claude": { "Provider": "anthropic", "Model": "claude-up", "PriceAs": "claude-sonnet-4-20250514" } },
-                "Models": {
-                  "fake-model": { "Deployments": [ "fake-deployment" ] },
-                  "claude": { "Deployments": [ "claude" ] } } } }
-            """);
+        _server = await GatehouseServer.StartAsync(FakeAnthropic.ThreeBackendConfig(_openAI, _anthropic));
     }
 
     public async ValueTask DisposeAsync()

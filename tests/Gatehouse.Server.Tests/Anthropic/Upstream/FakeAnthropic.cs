@@ -40,6 +40,25 @@ internal sealed class FakeAnthropic : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// Gatehouse configuration with the three kinds of deployment <c>/v1/messages</c> can reach:
+    /// the simulator (<c>sim-small</c>, no latency), an OpenAI-compatible upstream (<c>fake-model</c>)
+    /// and this Anthropic upstream (<c>claude</c>).
+    /// </summary>
+    public static string ThreeBackendConfig(FakeUpstream openAI, FakeAnthropic anthropic) => $$"""
+        { "Gatehouse": {
+            "Providers": {
+              "fake": { "Type": "OpenAI", "BaseUrl": "{{openAI.BaseUrl}}" },
+              "anthropic": { "Type": "Anthropic", "BaseUrl": "{{anthropic.BaseUrl}}", "ApiKey": "sk-ant-test" } },
+            "Deployments": {
+              "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } },
+              "fake-deployment": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o" },
+              "claude": { "Provider": "anthropic", "Model": "claude-up", "PriceAs": "claude-sonnet-4-20250514" } },
+            "Models": {
+              "fake-model": { "Deployments": [ "fake-deployment" ] },
+              "claude": { "Deployments": [ "claude" ] } } } }
+        """;
+
     public static async Task WriteJsonAsync(HttpContext context, int status, string body)
     {
         context.Response.StatusCode = status;
