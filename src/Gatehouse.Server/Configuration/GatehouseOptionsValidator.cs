@@ -95,6 +95,23 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:Deployments must list at least one deployment.");
             }
 
+            foreach (var (weighted, weight) in model.Weights)
+            {
+                if (!model.Deployments.Contains(weighted))
+                {
+                    failures.Add($"{key}:Weights:{weighted} names a deployment that is not in {key}:Deployments.");
+                }
+                else if (weight < 0 || double.IsNaN(weight) || double.IsInfinity(weight))
+                {
+                    failures.Add($"{key}:Weights:{weighted} must be zero or positive.");
+                }
+            }
+
+            if (model.Strategy == RoutingStrategy.Weighted && model.Deployments.Count > 0 && model.Deployments.All(d => model.Weights.TryGetValue(d, out var w) && w == 0))
+            {
+                failures.Add($"{key}:Weights gives every deployment weight 0; at least one must be positive.");
+            }
+
             for (var i = 0; i < model.Deployments.Count; i++)
             {
                 if (!options.Deployments.ContainsKey(model.Deployments[i]))

@@ -6,5 +6,11 @@ public sealed class ModelAliasOptions
     /// <summary>Deployment names in priority order: calls go to the first, and fall back down the list when one fails before answering.</summary>
     public List<string> Deployments { get; set; } = [];
 
+    /// <summary>How the first deployment is chosen; the rest are the fallback chain.</summary>
+    public RoutingStrategy Strategy { get; set; } = RoutingStrategy.Ordered;
+
+    /// <summary>For <see cref="RoutingStrategy.Weighted"/>: relative weights by deployment name (missing = 1, 0 = fallback only).</summary>
+    public Dictionary<string, double> Weights { get; set; } = new(StringComparer.Ordinal);
+
     public string? Description { get; set; }
 }

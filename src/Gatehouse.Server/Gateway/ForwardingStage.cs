@@ -14,17 +14,18 @@ namespace Gatehouse.Gateway;
 /// An Anthropic-dialect call to a provider that speaks Anthropic natively skips translation: the
 /// client's own body goes up (model renamed) and the answer comes back as Anthropic sent it.
 /// </summary>
-internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRelay) : IGatewayStage
+internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRelay, RouteSelector selector, DeploymentStatsRegistry stats, TimeProvider timeProvider)
+    : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var candidates = context.Route!.Deployments;
+        var candidates = selector.Order(context.Route!);
         for (var i = 0; i < candidates.Count; i++)
         {
             context.CanFallBack = i < candidates.Count - 1;
             context.DeferredFailure = null;
             StartAttempt(context, candidates[i]);
-            await AttemptAsync(context, candidates[i]);
+            await MeasuredAttemptAsync(context, candidates[i]);
             if (context.DeferredFailure is not { } failed)
             {
                 break;
@@ -53,6 +54,24 @@ internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRel
         context.CostUsd = 0m;
         headers[GatehouseHeaders.Deployment] = deployment.Name;
         headers[GatehouseHeaders.Provider] = deployment.Provider.Name;
+    }
+
+    /// <summary>One attempt, counted in the deployment's in-flight number and, when it succeeds, its latency average.</summary>
+    private async Task MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
+    {
+        var deploymentStats = stats.For(deployment);
+        var started = timeProvider.GetTimestamp();
+        var succeeded = false;
+        deploymentStats.Enter();
+        try
+        {
+            await AttemptAsync(context, deployment);
+            succeeded = context.DeferredFailure is null && context.ErrorClass is null;
+        }
+        finally
+        {
+            deploymentStats.Exit(timeProvider.GetElapsedTime(started).TotalMilliseconds, succeeded);
+        }
     }
 
     private async Task AttemptAsync(GatewayContext context, Deployment deployment)

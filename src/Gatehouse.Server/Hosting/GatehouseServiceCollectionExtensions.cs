@@ -28,6 +28,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<UpstreamClientPool>();
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
+        services.TryAddSingleton<DeploymentStatsRegistry>();
+        services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
 
         // Keys and storage
         services.AddSqliteStorage(Path.Combine(configuration.DataDirectory(), "gatehouse.db"));

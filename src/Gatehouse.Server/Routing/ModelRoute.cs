@@ -1,7 +1,15 @@
+using Gatehouse.Configuration;
+
 namespace Gatehouse.Routing;
 
 /// <summary>A public model name and the deployments that can serve it, in priority order.</summary>
-internal sealed record ModelRoute(string PublicName, IReadOnlyList<Deployment> Deployments, string? Description, DateTimeOffset LoadedAt)
+internal sealed record ModelRoute(
+    string PublicName,
+    IReadOnlyList<Deployment> Deployments,
+    string? Description,
+    DateTimeOffset LoadedAt,
+    RoutingStrategy Strategy = RoutingStrategy.Ordered,
+    IReadOnlyList<double>? Weights = null)
 {
     /// <summary>The first choice; <c>/v1/models</c> names its provider as the owner.</summary>
     public Deployment Primary => Deployments[0];

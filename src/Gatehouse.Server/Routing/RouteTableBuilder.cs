@@ -35,7 +35,13 @@ internal sealed partial class RouteTableBuilder(
         }
 
         var loadedAt = timeProvider.GetUtcNow();
-        var routes = options.Models.Select(m => new ModelRoute(m.Key, m.Value.Deployments.Select(d => deployments[d]).ToArray(), m.Value.Description, loadedAt));
+        var routes = options.Models.Select(m => new ModelRoute(
+            m.Key,
+            m.Value.Deployments.Select(d => deployments[d]).ToArray(),
+            m.Value.Description,
+            loadedAt,
+            m.Value.Strategy,
+            m.Value.Deployments.Select(d => m.Value.Weights.GetValueOrDefault(d, 1d)).ToArray()));
         return new RouteTable(routes);
     }
 
