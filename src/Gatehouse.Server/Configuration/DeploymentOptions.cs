@@ -24,6 +24,9 @@ public sealed class DeploymentOptions
     /// <summary>Longest silence allowed inside a stream (between two reads) before it counts as stalled.</summary>
     public double StreamIdleTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Retries on this deployment and its circuit breaker.</summary>
+    public ResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>Simulator deployments only: latency, output size and fault injection.</summary>
     public SimulationProfile? Simulation { get; set; }
 }

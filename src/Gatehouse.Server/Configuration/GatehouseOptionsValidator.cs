@@ -81,6 +81,27 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:TimeoutSeconds must be positive.");
             }
 
+            var resilience = deployment.Resilience;
+            if (resilience.Retries is < 0 or > 10)
+            {
+                failures.Add($"{key}:Resilience:Retries must be between 0 and 10.");
+            }
+
+            if (resilience.RetryDelaySeconds <= 0 || resilience.MaxRetryAfterSeconds < 0)
+            {
+                failures.Add($"{key}:Resilience:RetryDelaySeconds must be positive and MaxRetryAfterSeconds not negative.");
+            }
+
+            if (resilience.BreakerFailureRatio is < 0 or > 1)
+            {
+                failures.Add($"{key}:Resilience:BreakerFailureRatio must be between 0 (off) and 1.");
+            }
+
+            if (resilience.BreakerFailureRatio > 0 && (resilience.BreakerMinimumThroughput < 2 || resilience.BreakerSamplingSeconds < 0.5 || resilience.BreakerBreakSeconds < 0.5))
+            {
+                failures.Add($"{key}:Resilience: BreakerMinimumThroughput must be at least 2, BreakerSamplingSeconds and BreakerBreakSeconds at least 0.5.");
+            }
+
             if (deployment.StreamIdleTimeoutSeconds <= 0)
             {
                 failures.Add($"{key}:StreamIdleTimeoutSeconds must be positive.");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Resilience;
 using Gatehouse.Routing;
 
 namespace Gatehouse.Gateway;
@@ -14,27 +15,66 @@ namespace Gatehouse.Gateway;
 /// An Anthropic-dialect call to a provider that speaks Anthropic natively skips translation: the
 /// client's own body goes up (model renamed) and the answer comes back as Anthropic sent it.
 /// </summary>
-internal sealed class ForwardingStage(ResponseRelay relay, StreamRelay streamRelay, RouteSelector selector, DeploymentStatsRegistry stats, TimeProvider timeProvider)
+internal sealed class ForwardingStage(
+    ResponseRelay relay,
+    StreamRelay streamRelay,
+    RouteSelector selector,
+    DeploymentStatsRegistry stats,
+    DeploymentResilienceRegistry resilience,
+    TimeProvider timeProvider)
     : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
         var candidates = selector.Order(context.Route!);
-        for (var i = 0; i < candidates.Count; i++)
+        AttemptFailure? last = null;
+        foreach (var deployment in candidates)
         {
-            context.CanFallBack = i < candidates.Count - 1;
-            context.DeferredFailure = null;
-            StartAttempt(context, candidates[i]);
-            await MeasuredAttemptAsync(context, candidates[i]);
-            if (context.DeferredFailure is not { } failed)
+            last = await TryDeploymentAsync(context, deployment);
+            if (last is null)
             {
                 break;
             }
+        }
 
-            (context.FailedAttempts ??= []).Add($"{candidates[i].Name}:{failed.Failure.ErrorClass()}");
+        // Every try failed before anything reached the client: answer with the last failure.
+        context.CanFallBack = false;
+        if (last is not null)
+        {
+            await context.AnswerWithAsync(last);
         }
 
         await next(context);
+    }
+
+    /// <summary>Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the failure that ends its turn, or null when it answered.</summary>
+    private async Task<AttemptFailure?> TryDeploymentAsync(GatewayContext context, Deployment deployment)
+    {
+        try
+        {
+            return await resilience.For(deployment).ExecuteAsync(
+                async (_, _) =>
+                {
+                    context.CanFallBack = true;
+                    context.DeferredFailure = null;
+                    StartAttempt(context, deployment);
+                    await MeasuredAttemptAsync(context, deployment);
+                    if (context.DeferredFailure is { } failed)
+                    {
+                        (context.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
+                    }
+
+                    return context.DeferredFailure;
+                },
+                context.Aborted);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            StartAttempt(context, deployment);
+            var open = new AttemptFailure(UpstreamFailure.CircuitOpen, $"The deployment '{deployment.Name}' is out of rotation after repeated failures (circuit open).");
+            (context.FailedAttempts ??= []).Add($"{deployment.Name}:{open.Failure.ErrorClass()}");
+            return open;
+        }
     }
 
     /// <summary>Points the call (and its headers) at this deployment; nothing has been sent, so headers from a failed attempt are dropped.</summary>

@@ -1,6 +1,7 @@
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Resilience;
 
 namespace Gatehouse.Gateway;
 
@@ -17,15 +18,40 @@ internal sealed partial class GatewayContext
     /// Answers an upstream failure: held back when another deployment can still be tried and
     /// nothing has reached the client (the forwarding stage then falls back), else sent as an error.
     /// </summary>
-    public Task FailUpstreamAsync(UpstreamFailure failure, string message)
+    public Task FailUpstreamAsync(UpstreamFailure failure, string message, TimeSpan? retryAfter = null, PassOnResponse? passOn = null)
     {
         if (CanFallBack && !Http.Response.HasStarted)
         {
-            DeferredFailure = (failure, message);
+            DeferredFailure = new AttemptFailure(failure, message, retryAfter, passOn);
             return Task.CompletedTask;
         }
 
         return RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
+    }
+
+    /// <summary>Answers with the last attempt's failure once no retry or fallback is left.</summary>
+    public async Task AnswerWithAsync(AttemptFailure failure)
+    {
+        var response = Http.Response;
+        if (failure.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (failure.PassOn is not { } passOn)
+        {
+            await RejectAsync(OpenAIError.Upstream(failure.Failure.StatusCode(), failure.Message, failure.Failure.ErrorClass()));
+            return;
+        }
+
+        // The upstream's own words, already in the client's dialect.
+        StatusCode = passOn.StatusCode;
+        ErrorClass = failure.Failure.ErrorClass();
+        ErrorMessage = failure.Message;
+        response.StatusCode = passOn.StatusCode;
+        response.ContentType = passOn.ContentType ?? "application/json";
+        response.ContentLength = passOn.Body.Length;
+        await response.Body.WriteAsync(passOn.Body, Aborted);
     }
 
     /// <summary>Writes an error response in the client's dialect (without touching the outcome).</summary>

@@ -1,6 +1,7 @@
 using Gatehouse.Keys;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Resilience;
 using Gatehouse.Routing;
 using Gatehouse.Usage;
 
@@ -46,11 +47,11 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public Deployment? Deployment { get; set; }
 
-    /// <summary>True while another deployment remains to fall back to (set per attempt by forwarding).</summary>
+    /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>
     public bool CanFallBack { get; set; }
 
-    /// <summary>An attempt's failure held back because a fallback will be tried; nothing was written.</summary>
-    public (UpstreamFailure Failure, string Message)? DeferredFailure { get; set; }
+    /// <summary>The current attempt's failure, held back; the forwarding stage retries, falls back, or finally answers with it.</summary>
+    public AttemptFailure? DeferredFailure { get; set; }
 
     /// <summary>Deployments tried before the one that answered, with why each failed (<c>name:error_class</c>).</summary>
     public List<string>? FailedAttempts { get; set; }

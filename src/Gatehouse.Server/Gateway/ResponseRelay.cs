@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Resilience;
 
 namespace Gatehouse.Gateway;
 
@@ -91,39 +92,36 @@ internal sealed class ResponseRelay(UsageMeter meter)
             _ => (UpstreamFailure?)null,
         };
 
-        if (failure is { } fallbackable && context.CanFallBack)
+        if (failure is not { } held)
         {
-            // Another deployment can still answer: hold this failure back (a 4xx about the request is never retried elsewhere).
-            await context.FailUpstreamAsync(fallbackable, $"The upstream failed with {status}: {message ?? "no message"}");
+            // A 4xx about the request: answered at once, in the upstream's own words, never retried or sent elsewhere.
+            context.StatusCode = status;
+            context.ErrorClass = code ?? "upstream_rejected";
+            context.ErrorMessage = message;
+            await WriteAsync(context, upstream, status, body);
             return;
         }
 
-        if (context.NativePassthrough && failure != UpstreamFailure.AuthenticationFailed)
-        {
-            // Anthropic's own error (429, 529 overloaded, 5xx…) is already in the client's dialect: pass it on as is.
-            failure = null;
-        }
-
-        switch (failure)
-        {
-            case UpstreamFailure.RateLimited:
-            case null:
-                // The upstream's own words are the most useful answer: a 4xx about the request, or a 429 with its Retry-After.
-                context.StatusCode = status;
-                context.ErrorClass = failure?.ErrorClass() ?? code ?? "upstream_rejected";
-                context.ErrorMessage = message;
-                await WriteAsync(context, upstream, status, body);
-                break;
-            case UpstreamFailure.AuthenticationFailed:
-                // Never pass a 401 on: the client's SDK would blame the client's key, which was fine.
-                // (A 403 is passed on: providers use it for content and region policy about the request.)
-                await FailAsync(context, failure.Value, $"The upstream rejected Gatehouse's credentials for provider '{context.Deployment!.Provider.Name}' ({status}).");
-                break;
-            default:
-                await FailAsync(context, failure.Value, $"The upstream failed with {status}: {message ?? "no message"}", upstream);
-                break;
-        }
+        // Retryable or worth a fallback: held back. If nothing else answers, a 429 (or any error of an
+        // upstream that speaks the client's own dialect) is passed on unchanged; a 5xx becomes 502/503,
+        // and a 401 never reaches the client (its SDK would blame the client's key, which was fine).
+        var speaksClientDialect = context.Dialect == ApiDialect.OpenAI || context.NativePassthrough;
+        var passOn = held != UpstreamFailure.AuthenticationFailed && (held == UpstreamFailure.RateLimited || context.NativePassthrough) && speaksClientDialect
+            ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
+            : null;
+        var description = held == UpstreamFailure.AuthenticationFailed
+            ? $"The upstream rejected Gatehouse's credentials for provider '{context.Deployment!.Provider.Name}' ({status})."
+            : $"The upstream failed with {status}: {message ?? "no message"}";
+        await context.FailUpstreamAsync(held, description, RetryAfterOf(upstream), passOn);
     }
+
+    /// <summary>The upstream's <c>Retry-After</c> (seconds or a date) as a delay from now.</summary>
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage upstream) => upstream.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is { } left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
+        _ => null,
+    };
 
     private static async Task WriteAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
     {
@@ -174,14 +172,8 @@ internal sealed class ResponseRelay(UsageMeter meter)
         await response.Body.WriteAsync(translated, context.Aborted);
     }
 
-    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message, HttpResponseMessage? upstream = null)
+    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
     {
-        // An overloaded upstream's Retry-After tells the client when to come back (unless another deployment is tried).
-        if (!context.CanFallBack && upstream?.Headers.RetryAfter is { } retryAfter)
-        {
-            context.Http.Response.Headers.RetryAfter = retryAfter.ToString();
-        }
-
         return context.FailUpstreamAsync(failure, message);
     }
 

@@ -4,6 +4,7 @@ using Gatehouse.Health;
 using Gatehouse.Keys;
 using Gatehouse.Providers;
 using Gatehouse.Records;
+using Gatehouse.Resilience;
 using Gatehouse.Routing;
 using Gatehouse.Storage;
 using Gatehouse.Usage;
@@ -29,6 +30,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();
+        services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(
+            sp.GetKeyedService<TimeProvider>(DeploymentResilienceRegistry.TimeProviderKey) ?? sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
 
         // Keys and storage

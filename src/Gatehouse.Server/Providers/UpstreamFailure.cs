@@ -35,6 +35,9 @@ internal enum UpstreamFailure
 
     /// <summary>The upstream reported an error inside the stream (an error event).</summary>
     StreamError,
+
+    /// <summary>The deployment's circuit breaker is open after repeated failures; it was not called (503).</summary>
+    CircuitOpen,
 }
 
 internal static class UpstreamFailureExtensions
@@ -43,7 +46,7 @@ internal static class UpstreamFailureExtensions
     {
         UpstreamFailure.Timeout or UpstreamFailure.StreamStalled => StatusCodes.Status504GatewayTimeout,
         UpstreamFailure.RateLimited => StatusCodes.Status429TooManyRequests,
-        UpstreamFailure.Overloaded => StatusCodes.Status503ServiceUnavailable,
+        UpstreamFailure.Overloaded or UpstreamFailure.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status502BadGateway,
     };
 
@@ -59,6 +62,7 @@ internal static class UpstreamFailureExtensions
         UpstreamFailure.StreamInterrupted => "upstream_stream_interrupted",
         UpstreamFailure.StreamStalled => "upstream_stream_stalled",
         UpstreamFailure.StreamError => "upstream_stream_error",
+        UpstreamFailure.CircuitOpen => "circuit_open",
         _ => "upstream_error",
     };
 }

@@ -27,6 +27,6 @@ public sealed record RequestRecord
     public double LatencyMs { get; init; }
     public double? TimeToFirstTokenMs { get; init; }
     public bool Streamed { get; init; }
-    /// <summary>Deployments tried before <see cref="Deployment"/> answered, as <c>name:error_class</c> joined by ", "; null when the first answered.</summary>
+    /// <summary>Every failed try (retries included), as <c>name:error_class</c> joined by ", "; null when the first try answered.</summary>
     public string? FailedAttempts { get; init; }
 }

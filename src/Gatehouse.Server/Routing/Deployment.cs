@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gatehouse.Configuration;
 using Gatehouse.Providers;
 using Gatehouse.Usage;
 
@@ -8,8 +9,9 @@ namespace Gatehouse.Routing;
 /// <summary>A configured deployment made ready for the hot path: its provider, prices and limits resolved once per configuration load.</summary>
 internal sealed class Deployment
 {
-    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout, TimeSpan streamIdleTimeout)
+    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout, TimeSpan streamIdleTimeout, ResilienceOptions? resilience = null)
     {
+        Resilience = resilience ?? new ResilienceOptions();
         StreamIdleTimeout = streamIdleTimeout;
         Name = name;
         UpstreamModel = upstreamModel;
@@ -32,6 +34,8 @@ internal sealed class Deployment
     public ModelPrice? Price { get; }
 
     public TimeSpan Timeout { get; }
+
+    public ResilienceOptions Resilience { get; }
 
     /// <summary>Longest silence allowed between two reads of a stream.</summary>
     public TimeSpan StreamIdleTimeout { get; }

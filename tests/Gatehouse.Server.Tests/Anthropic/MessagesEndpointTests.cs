@@ -172,7 +172,7 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
 
         Assert.Equal(529, (int)status);
         Assert.Equal(overloaded, body);
-        Assert.Equal("overloaded_error", Assert.Single(await _server.WaitForRecordsAsync(1)).ErrorClass);
+        Assert.Equal("upstream_overloaded", Assert.Single(await _server.WaitForRecordsAsync(1)).ErrorClass);
     }
 
     public static TheoryData<string, string?, int, string> Errors => new()

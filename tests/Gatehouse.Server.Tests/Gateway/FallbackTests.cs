@@ -130,7 +130,7 @@ public sealed class FallbackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Equal("sim-small", response.Headers.GetValues("x-gatehouse-deployment").Single());
         var record = Assert.Single(await _server.WaitForRecordsAsync(1));
-        Assert.Equal("primary:upstream_error", record.FailedAttempts);
+        Assert.Equal("primary:upstream_error, sim-small:upstream_error", record.FailedAttempts);
         Assert.Equal("upstream_error", record.ErrorClass);
     }
 }
