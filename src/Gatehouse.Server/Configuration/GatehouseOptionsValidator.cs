@@ -133,6 +133,17 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:Weights gives every deployment weight 0; at least one must be positive.");
             }
 
+            foreach (var (chainName, chain) in new[] { ("ContextWindowFallbacks", model.ContextWindowFallbacks), ("ContentPolicyFallbacks", model.ContentPolicyFallbacks) })
+            {
+                for (var i = 0; i < chain.Count; i++)
+                {
+                    if (!options.Deployments.ContainsKey(chain[i]))
+                    {
+                        failures.Add($"{key}:{chainName}:{i} '{chain[i]}' is not defined under {root}:Deployments.");
+                    }
+                }
+            }
+
             for (var i = 0; i < model.Deployments.Count; i++)
             {
                 if (!options.Deployments.ContainsKey(model.Deployments[i]))

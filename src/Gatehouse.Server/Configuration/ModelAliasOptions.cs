@@ -12,5 +12,11 @@ public sealed class ModelAliasOptions
     /// <summary>For <see cref="RoutingStrategy.Weighted"/>: relative weights by deployment name (missing = 1, 0 = fallback only).</summary>
     public Dictionary<string, double> Weights { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Deployments to try, in order, when a call is refused for being longer than the model's context window.</summary>
+    public List<string> ContextWindowFallbacks { get; set; } = [];
+
+    /// <summary>Deployments to try, in order, when a call is refused by the provider's content policy.</summary>
+    public List<string> ContentPolicyFallbacks { get; set; } = [];
+
     public string? Description { get; set; }
 }

@@ -27,13 +27,18 @@ internal sealed class ForwardingStage(
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
         var candidates = selector.Order(context.Route!);
-        AttemptFailure? last = null;
-        foreach (var deployment in candidates)
+        var last = await TryInOrderAsync(context, candidates);
+        if (last is { Failure: var refusal } && refusal.HasDedicatedChain())
         {
-            last = await TryDeploymentAsync(context, deployment);
-            if (last is null)
+            // Refused for its size or content: only the alias's dedicated chain may try again.
+            context.UsingDedicatedChain = true;
+            var chain = refusal == UpstreamFailure.ContextLengthExceeded ? context.Route!.ContextWindowFallbacks! : context.Route!.ContentPolicyFallbacks!;
+            var refused = last;
+            last = await TryInOrderAsync(context, chain);
+            if (last is not null)
             {
-                break;
+                // The chain could not serve it either: the client learns why the request was refused.
+                last = refused;
             }
         }
 
@@ -45,6 +50,22 @@ internal sealed class ForwardingStage(
         }
 
         await next(context);
+    }
+
+    /// <summary>Tries deployments in order until one answers; a refusal with a dedicated chain stops the walk at once.</summary>
+    private async Task<AttemptFailure?> TryInOrderAsync(GatewayContext context, IReadOnlyList<Deployment> deployments)
+    {
+        AttemptFailure? last = null;
+        foreach (var deployment in deployments)
+        {
+            last = await TryDeploymentAsync(context, deployment);
+            if (last is null || last.Failure.HasDedicatedChain())
+            {
+                break;
+            }
+        }
+
+        return last;
     }
 
     /// <summary>Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the failure that ends its turn, or null when it answered.</summary>

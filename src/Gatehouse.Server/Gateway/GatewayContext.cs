@@ -53,6 +53,17 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     /// <summary>The current attempt's failure, held back; the forwarding stage retries, falls back, or finally answers with it.</summary>
     public AttemptFailure? DeferredFailure { get; set; }
 
+    /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet.</summary>
+    public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && refusal switch
+    {
+        UpstreamFailure.ContextLengthExceeded => Route?.ContextWindowFallbacks is { Count: > 0 },
+        UpstreamFailure.ContentPolicy => Route?.ContentPolicyFallbacks is { Count: > 0 },
+        _ => false,
+    };
+
+    /// <summary>Set once the call moved to a dedicated chain (context window, content policy), so it moves at most once.</summary>
+    public bool UsingDedicatedChain { get; set; }
+
     /// <summary>Deployments tried before the one that answered, with why each failed (<c>name:error_class</c>).</summary>
     public List<string>? FailedAttempts { get; set; }
 

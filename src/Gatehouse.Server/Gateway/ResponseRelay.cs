@@ -92,6 +92,16 @@ internal sealed class ResponseRelay(UsageMeter meter)
             _ => (UpstreamFailure?)null,
         };
 
+        if (failure is null && FailureClassification.ClassifyRefusal(status, code, message) is { } refusal && context.HasChainFor(refusal))
+        {
+            // The alias has a dedicated chain for this refusal: hold it back (passed on unchanged if the chain fails too).
+            var original = context.Dialect == ApiDialect.OpenAI || context.NativePassthrough
+                ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
+                : null;
+            await context.FailUpstreamAsync(refusal, message ?? $"The upstream refused the request ({status}).", passOn: original);
+            return;
+        }
+
         if (failure is not { } held)
         {
             // A 4xx about the request: answered at once, in the upstream's own words, never retried or sent elsewhere.

@@ -36,6 +36,12 @@ internal enum UpstreamFailure
     /// <summary>The upstream reported an error inside the stream (an error event).</summary>
     StreamError,
 
+    /// <summary>The prompt is longer than the model's context window (a 400 about the request, with its own fallback chain).</summary>
+    ContextLengthExceeded,
+
+    /// <summary>The provider's content policy refused the request (a 400 with its own fallback chain).</summary>
+    ContentPolicy,
+
     /// <summary>The deployment's circuit breaker is open after repeated failures; it was not called (503).</summary>
     CircuitOpen,
 }
@@ -47,6 +53,7 @@ internal static class UpstreamFailureExtensions
         UpstreamFailure.Timeout or UpstreamFailure.StreamStalled => StatusCodes.Status504GatewayTimeout,
         UpstreamFailure.RateLimited => StatusCodes.Status429TooManyRequests,
         UpstreamFailure.Overloaded or UpstreamFailure.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
+        UpstreamFailure.ContextLengthExceeded or UpstreamFailure.ContentPolicy => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };
 
@@ -63,6 +70,8 @@ internal static class UpstreamFailureExtensions
         UpstreamFailure.StreamStalled => "upstream_stream_stalled",
         UpstreamFailure.StreamError => "upstream_stream_error",
         UpstreamFailure.CircuitOpen => "circuit_open",
+        UpstreamFailure.ContextLengthExceeded => "context_length_exceeded",
+        UpstreamFailure.ContentPolicy => "content_policy",
         _ => "upstream_error",
     };
 }

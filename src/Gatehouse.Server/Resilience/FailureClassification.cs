@@ -19,5 +19,38 @@ internal static class FailureClassification
 
     /// <summary>Says something about the deployment's health, so it counts toward its circuit breaker.</summary>
     public static bool CountsAgainstDeployment(this UpstreamFailure failure) =>
-        failure != UpstreamFailure.CircuitOpen;
+        failure is not (UpstreamFailure.CircuitOpen or UpstreamFailure.ContextLengthExceeded or UpstreamFailure.ContentPolicy);
+
+    /// <summary>Refusals about this request's content or size: not retried, and not passed down the ordinary chain, only to the alias's dedicated fallbacks.</summary>
+    public static bool HasDedicatedChain(this UpstreamFailure failure) =>
+        failure is UpstreamFailure.ContextLengthExceeded or UpstreamFailure.ContentPolicy;
+
+    /// <summary>
+    /// Recognises the two 400s that have their own fallback chains, from the error code the
+    /// providers use (OpenAI, Azure, Anthropic via translation) and, failing that, their wording.
+    /// </summary>
+    public static UpstreamFailure? ClassifyRefusal(int status, string? code, string? message)
+    {
+        if (status is not (400 or 413 or 422))
+        {
+            return null;
+        }
+
+        if (code is "context_length_exceeded" or "string_above_max_length"
+            || Mentions(message, "maximum context length") || Mentions(message, "context window") || Mentions(message, "prompt is too long"))
+        {
+            return UpstreamFailure.ContextLengthExceeded;
+        }
+
+        if (code is "content_filter" or "content_policy_violation" or "content_policy"
+            || Mentions(message, "content management policy") || Mentions(message, "content policy"))
+        {
+            return UpstreamFailure.ContentPolicy;
+        }
+
+        return null;
+    }
+
+    private static bool Mentions(string? message, string phrase) =>
+        message is not null && message.Contains(phrase, StringComparison.OrdinalIgnoreCase);
 }

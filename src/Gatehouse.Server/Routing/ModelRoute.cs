@@ -9,7 +9,9 @@ internal sealed record ModelRoute(
     string? Description,
     DateTimeOffset LoadedAt,
     RoutingStrategy Strategy = RoutingStrategy.Ordered,
-    IReadOnlyList<double>? Weights = null)
+    IReadOnlyList<double>? Weights = null,
+    IReadOnlyList<Deployment>? ContextWindowFallbacks = null,
+    IReadOnlyList<Deployment>? ContentPolicyFallbacks = null)
 {
     /// <summary>The first choice; <c>/v1/models</c> names its provider as the owner.</summary>
     public Deployment Primary => Deployments[0];

@@ -41,7 +41,9 @@ internal sealed partial class RouteTableBuilder(
             m.Value.Description,
             loadedAt,
             m.Value.Strategy,
-            m.Value.Deployments.Select(d => m.Value.Weights.GetValueOrDefault(d, 1d)).ToArray()));
+            m.Value.Deployments.Select(d => m.Value.Weights.GetValueOrDefault(d, 1d)).ToArray(),
+            m.Value.ContextWindowFallbacks.Select(d => deployments[d]).ToArray(),
+            m.Value.ContentPolicyFallbacks.Select(d => deployments[d]).ToArray()));
         return new RouteTable(routes);
     }
 
