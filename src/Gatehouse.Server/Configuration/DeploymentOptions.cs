@@ -21,6 +21,13 @@ public sealed class DeploymentOptions
     /// <summary>Total time allowed for one upstream call, streams included.</summary>
     public double TimeoutSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Longest wait for the first token: the response headers of a plain call, the first event of a
+    /// stream. 0 = no separate limit (only <see cref="TimeoutSeconds"/>). Exceeded: a timeout that
+    /// is retried or falls back like any other, since nothing has reached the client.
+    /// </summary>
+    public double FirstTokenTimeoutSeconds { get; set; }
+
     /// <summary>Longest silence allowed inside a stream (between two reads) before it counts as stalled.</summary>
     public double StreamIdleTimeoutSeconds { get; set; } = 60;
 

@@ -144,17 +144,27 @@ internal sealed class ForwardingStage(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
         timeout.CancelAfter(deployment.Timeout);
 
+        // Until the response headers arrive, the first-token limit applies too (when set).
+        using var firstToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        if (deployment.FirstTokenTimeout is { } firstTokenTimeout)
+        {
+            firstToken.CancelAfter(firstTokenTimeout);
+        }
+
         HttpResponseMessage response;
         try
         {
             response = context.NativePassthrough
-                ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, timeout.Token)
+                ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, firstToken.Token)
                 : await deployment.Provider.SendAsync(
-                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), timeout.Token);
+                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), firstToken.Token);
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
-            await context.FailUpstreamAsync(UpstreamFailure.Timeout, $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s.");
+            var message = timeout.IsCancellationRequested
+                ? $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s."
+                : $"The upstream sent no first token within {deployment.FirstTokenTimeout!.Value.TotalSeconds:0.###} s.";
+            await context.FailUpstreamAsync(UpstreamFailure.Timeout, message);
             return;
         }
         catch (HttpRequestException ex)

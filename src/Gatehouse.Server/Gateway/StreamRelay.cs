@@ -77,7 +77,8 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
             var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024));
             while (true)
             {
-                idle.CancelAfter(deployment.StreamIdleTimeout);
+                // Before the first event the first-token limit applies (when set), after it the idle limit.
+                idle.CancelAfter(!output.Started && deployment.FirstTokenTimeout is { } first ? first : deployment.StreamIdleTimeout);
                 var result = await reader.ReadAsync(idle.Token);
                 var buffer = result.Buffer;
                 var wrote = false;
@@ -110,7 +111,9 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         {
             return cancellationToken.IsCancellationRequested
                 ? (UpstreamFailure.Timeout, $"The upstream stream did not finish within {deployment.Timeout.TotalSeconds:0.###} s.")
-                : (UpstreamFailure.StreamStalled, $"The upstream stream sent nothing for {deployment.StreamIdleTimeout.TotalSeconds:0.###} s.");
+                : !output.Started && deployment.FirstTokenTimeout is { } first
+                    ? (UpstreamFailure.Timeout, $"The upstream sent no first token within {first.TotalSeconds:0.###} s.")
+                    : (UpstreamFailure.StreamStalled, $"The upstream stream sent nothing for {deployment.StreamIdleTimeout.TotalSeconds:0.###} s.");
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException && !context.Aborted.IsCancellationRequested)
         {

@@ -9,8 +9,9 @@ namespace Gatehouse.Routing;
 /// <summary>A configured deployment made ready for the hot path: its provider, prices and limits resolved once per configuration load.</summary>
 internal sealed class Deployment
 {
-    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout, TimeSpan streamIdleTimeout, ResilienceOptions? resilience = null)
+    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout, TimeSpan streamIdleTimeout, ResilienceOptions? resilience = null, TimeSpan? firstTokenTimeout = null)
     {
+        FirstTokenTimeout = firstTokenTimeout;
         Resilience = resilience ?? new ResilienceOptions();
         StreamIdleTimeout = streamIdleTimeout;
         Name = name;
@@ -36,6 +37,9 @@ internal sealed class Deployment
     public TimeSpan Timeout { get; }
 
     public ResilienceOptions Resilience { get; }
+
+    /// <summary>Longest wait for response headers (plain calls) or the first event (streams); null = no separate limit.</summary>
+    public TimeSpan? FirstTokenTimeout { get; }
 
     /// <summary>Longest silence allowed between two reads of a stream.</summary>
     public TimeSpan StreamIdleTimeout { get; }

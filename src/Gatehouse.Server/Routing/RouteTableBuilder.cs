@@ -31,7 +31,8 @@ internal sealed partial class RouteTableBuilder(
         foreach (var (name, deployment) in options.Deployments)
         {
             var price = ResolvePrice(name, deployment);
-            deployments[name] = new Deployment(name, deployment.Model!, providers[deployment.Provider!], price, TimeSpan.FromSeconds(deployment.TimeoutSeconds), TimeSpan.FromSeconds(deployment.StreamIdleTimeoutSeconds), deployment.Resilience);
+            deployments[name] = new Deployment(name, deployment.Model!, providers[deployment.Provider!], price, TimeSpan.FromSeconds(deployment.TimeoutSeconds), TimeSpan.FromSeconds(deployment.StreamIdleTimeoutSeconds), deployment.Resilience,
+                deployment.FirstTokenTimeoutSeconds > 0 ? TimeSpan.FromSeconds(deployment.FirstTokenTimeoutSeconds) : null);
         }
 
         var loadedAt = timeProvider.GetUtcNow();
