@@ -54,6 +54,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RecordingStage>();
         services.TryAddSingleton<RequestReadingStage>();
         services.TryAddSingleton<ModelAccessStage>();
+        services.TryAddSingleton<KeyRateLimiters>();
+        services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
             [
@@ -61,6 +63,7 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<RecordingStage>(),
                 sp.GetRequiredService<RequestReadingStage>(),
                 sp.GetRequiredService<ModelAccessStage>(),
+                sp.GetRequiredService<RateLimitStage>(),
                 sp.GetRequiredService<ForwardingStage>(),
             ],
             sp.GetRequiredService<TimeProvider>()));

@@ -9,4 +9,6 @@ public sealed record CreateKeyRequest
     public IReadOnlyList<string>? AllowedModels { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
     public Dictionary<string, string>? Metadata { get; init; }
+    /// <summary>Calls per minute on <c>/v1/*</c>; omit for unlimited.</summary>
+    public int? RequestsPerMinute { get; init; }
 }

@@ -35,6 +35,11 @@ internal static class KeyEndpoints
             errors["expiresAt"] = ["The expiry is in the past."];
         }
 
+        if (request.RequestsPerMinute is < 1)
+        {
+            errors["requestsPerMinute"] = ["Must be at least 1 (omit it for unlimited)."];
+        }
+
         if (request.AllowedModels?.Any(string.IsNullOrWhiteSpace) == true)
         {
             errors["allowedModels"] = ["Model names must not be empty."];

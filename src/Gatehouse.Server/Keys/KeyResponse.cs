@@ -11,8 +11,9 @@ public sealed record KeyResponse(
     IReadOnlyDictionary<string, string> Metadata,
     DateTimeOffset CreatedAt,
     DateTimeOffset? RevokedAt,
+    int? RequestsPerMinute,
     string? Key = null)
 {
     internal static KeyResponse From(VirtualKey key, string? secret = null) =>
-        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, secret);
+        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, secret);
 }

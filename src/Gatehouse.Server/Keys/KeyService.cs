@@ -19,6 +19,7 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             ExpiresAt = request.ExpiresAt,
             Metadata = request.Metadata ?? new Dictionary<string, string>(),
             CreatedAt = timeProvider.GetUtcNow(),
+            RequestsPerMinute = request.RequestsPerMinute,
         };
 
         await store.InsertAsync(key, cancellationToken);

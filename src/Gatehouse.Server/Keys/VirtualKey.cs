@@ -16,4 +16,6 @@ public sealed record VirtualKey
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
+    /// <summary>Calls per minute this key may make on <c>/v1/*</c>; null = unlimited.</summary>
+    public int? RequestsPerMinute { get; init; }
 }

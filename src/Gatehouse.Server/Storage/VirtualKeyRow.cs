@@ -10,7 +10,7 @@ internal sealed class VirtualKeyRow
         """
         id AS Id, name AS Name, owner AS Owner, key_hash AS KeyHash, prefix AS Prefix,
         allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
-        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs
+        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute
         """;
 
     public string Id { get; set; } = "";
@@ -23,6 +23,8 @@ internal sealed class VirtualKeyRow
     public string Metadata { get; set; } = "{}";
     public long CreatedAtUs { get; set; }
     public long? RevokedAtUs { get; set; }
+
+    public long? RequestsPerMinute { get; set; }
 
     public static VirtualKeyRow FromKey(VirtualKey key) => new()
     {
@@ -40,6 +42,7 @@ internal sealed class VirtualKeyRow
             StorageJsonContext.Default.DictionaryStringString),
         CreatedAtUs = StorageValues.ToUnixMicroseconds(key.CreatedAt),
         RevokedAtUs = StorageValues.ToUnixMicroseconds(key.RevokedAt),
+        RequestsPerMinute = key.RequestsPerMinute,
     };
 
     public VirtualKey ToKey() => new()
@@ -57,5 +60,6 @@ internal sealed class VirtualKeyRow
             ?? new Dictionary<string, string>(),
         CreatedAt = StorageValues.FromUnixMicroseconds(CreatedAtUs),
         RevokedAt = StorageValues.FromUnixMicroseconds(RevokedAtUs),
+        RequestsPerMinute = RequestsPerMinute is { } rpm ? checked((int)rpm) : null,
     };
 }

@@ -29,6 +29,7 @@ public abstract class KeyStoreContract
             Metadata = new Dictionary<string, string> { ["team"] = "growth", ["note"] = "\"quoted\", {json}" },
             CreatedAt = BaseTime.AddTicks(10),
             RevokedAt = BaseTime.AddDays(1),
+            RequestsPerMinute = 120,
         };
 
         await store.InsertAsync(key, Ct);

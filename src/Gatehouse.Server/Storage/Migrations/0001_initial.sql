@@ -48,7 +48,8 @@ CREATE TABLE virtual_keys (
     expires_at_us   BIGINT  NULL,
     metadata        TEXT    NOT NULL DEFAULT '{}',
     created_at_us   BIGINT  NOT NULL,
-    revoked_at_us   BIGINT  NULL
+    revoked_at_us   BIGINT  NULL,
+    requests_per_minute INTEGER NULL
 );
 
 CREATE UNIQUE INDEX ux_virtual_keys_key_hash ON virtual_keys (key_hash);
