@@ -31,6 +31,12 @@ public sealed class DeploymentOptions
     /// <summary>Longest silence allowed inside a stream (between two reads) before it counts as stalled.</summary>
     public double StreamIdleTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>Calls per minute Gatehouse sends to this deployment (sliding window); 0 = unlimited. Over it, the call falls back.</summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>Calls in flight at once to this deployment; 0 = unlimited. Over it, the call falls back.</summary>
+    public int MaxConcurrency { get; set; }
+
     /// <summary>Retries on this deployment and its circuit breaker.</summary>
     public ResilienceOptions Resilience { get; set; } = new();
 

@@ -102,6 +102,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:Resilience: BreakerMinimumThroughput must be at least 2, BreakerSamplingSeconds and BreakerBreakSeconds at least 0.5.");
             }
 
+            if (deployment.RequestsPerMinute < 0 || deployment.MaxConcurrency < 0)
+            {
+                failures.Add($"{key}:RequestsPerMinute and {key}:MaxConcurrency must be 0 (unlimited) or positive.");
+            }
+
             if (deployment.FirstTokenTimeoutSeconds < 0)
             {
                 failures.Add($"{key}:FirstTokenTimeoutSeconds must be 0 (off) or positive.");

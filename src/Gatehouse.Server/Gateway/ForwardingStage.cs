@@ -21,6 +21,7 @@ internal sealed class ForwardingStage(
     RouteSelector selector,
     DeploymentStatsRegistry stats,
     DeploymentResilienceRegistry resilience,
+    DeploymentLimiters limiters,
     TimeProvider timeProvider)
     : IGatewayStage
 {
@@ -120,6 +121,14 @@ internal sealed class ForwardingStage(
     /// <summary>One attempt, counted in the deployment's in-flight number and, when it succeeds, its latency average.</summary>
     private async Task MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
     {
+        using var leases = limiters.TryEnter(deployment, out var retryAfter);
+        if (leases is null)
+        {
+            context.DeferredFailure = new AttemptFailure(
+                UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured request limit.", retryAfter);
+            return;
+        }
+
         var deploymentStats = stats.For(deployment);
         var started = timeProvider.GetTimestamp();
         var succeeded = false;

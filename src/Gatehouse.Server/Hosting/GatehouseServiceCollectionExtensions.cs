@@ -30,6 +30,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();
+        services.TryAddSingleton<DeploymentLimiters>();
         services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(
             sp.GetKeyedService<TimeProvider>(DeploymentResilienceRegistry.TimeProviderKey) ?? sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));

@@ -42,6 +42,9 @@ internal enum UpstreamFailure
     /// <summary>The provider's content policy refused the request (a 400 with its own fallback chain).</summary>
     ContentPolicy,
 
+    /// <summary>The deployment is at its own configured request rate or concurrency limit; it was not called (429).</summary>
+    DeploymentBusy,
+
     /// <summary>The deployment's circuit breaker is open after repeated failures; it was not called (503).</summary>
     CircuitOpen,
 }
@@ -51,7 +54,7 @@ internal static class UpstreamFailureExtensions
     public static int StatusCode(this UpstreamFailure failure) => failure switch
     {
         UpstreamFailure.Timeout or UpstreamFailure.StreamStalled => StatusCodes.Status504GatewayTimeout,
-        UpstreamFailure.RateLimited => StatusCodes.Status429TooManyRequests,
+        UpstreamFailure.RateLimited or UpstreamFailure.DeploymentBusy => StatusCodes.Status429TooManyRequests,
         UpstreamFailure.Overloaded or UpstreamFailure.CircuitOpen => StatusCodes.Status503ServiceUnavailable,
         UpstreamFailure.ContextLengthExceeded or UpstreamFailure.ContentPolicy => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
@@ -70,6 +73,7 @@ internal static class UpstreamFailureExtensions
         UpstreamFailure.StreamStalled => "upstream_stream_stalled",
         UpstreamFailure.StreamError => "upstream_stream_error",
         UpstreamFailure.CircuitOpen => "circuit_open",
+        UpstreamFailure.DeploymentBusy => "deployment_rate_limited",
         UpstreamFailure.ContextLengthExceeded => "context_length_exceeded",
         UpstreamFailure.ContentPolicy => "content_policy",
         _ => "upstream_error",

@@ -19,7 +19,7 @@ internal static class FailureClassification
 
     /// <summary>Says something about the deployment's health, so it counts toward its circuit breaker.</summary>
     public static bool CountsAgainstDeployment(this UpstreamFailure failure) =>
-        failure is not (UpstreamFailure.CircuitOpen or UpstreamFailure.ContextLengthExceeded or UpstreamFailure.ContentPolicy);
+        failure is not (UpstreamFailure.CircuitOpen or UpstreamFailure.DeploymentBusy or UpstreamFailure.ContextLengthExceeded or UpstreamFailure.ContentPolicy);
 
     /// <summary>Refusals about this request's content or size: not retried, and not passed down the ordinary chain, only to the alias's dedicated fallbacks.</summary>
     public static bool HasDedicatedChain(this UpstreamFailure failure) =>

@@ -9,8 +9,20 @@ namespace Gatehouse.Routing;
 /// <summary>A configured deployment made ready for the hot path: its provider, prices and limits resolved once per configuration load.</summary>
 internal sealed class Deployment
 {
-    public Deployment(string name, string upstreamModel, IModelProvider provider, ModelPrice? price, TimeSpan timeout, TimeSpan streamIdleTimeout, ResilienceOptions? resilience = null, TimeSpan? firstTokenTimeout = null)
+    public Deployment(
+        string name,
+        string upstreamModel,
+        IModelProvider provider,
+        ModelPrice? price,
+        TimeSpan timeout,
+        TimeSpan streamIdleTimeout,
+        ResilienceOptions? resilience = null,
+        TimeSpan? firstTokenTimeout = null,
+        int requestsPerMinute = 0,
+        int maxConcurrency = 0)
     {
+        RequestsPerMinute = requestsPerMinute;
+        MaxConcurrency = maxConcurrency;
         FirstTokenTimeout = firstTokenTimeout;
         Resilience = resilience ?? new ResilienceOptions();
         StreamIdleTimeout = streamIdleTimeout;
@@ -37,6 +49,12 @@ internal sealed class Deployment
     public TimeSpan Timeout { get; }
 
     public ResilienceOptions Resilience { get; }
+
+    /// <summary>0 = unlimited.</summary>
+    public int RequestsPerMinute { get; }
+
+    /// <summary>0 = unlimited.</summary>
+    public int MaxConcurrency { get; }
 
     /// <summary>Longest wait for response headers (plain calls) or the first event (streams); null = no separate limit.</summary>
     public TimeSpan? FirstTokenTimeout { get; }

@@ -32,7 +32,9 @@ internal sealed partial class RouteTableBuilder(
         {
             var price = ResolvePrice(name, deployment);
             deployments[name] = new Deployment(name, deployment.Model!, providers[deployment.Provider!], price, TimeSpan.FromSeconds(deployment.TimeoutSeconds), TimeSpan.FromSeconds(deployment.StreamIdleTimeoutSeconds), deployment.Resilience,
-                deployment.FirstTokenTimeoutSeconds > 0 ? TimeSpan.FromSeconds(deployment.FirstTokenTimeoutSeconds) : null);
+                deployment.FirstTokenTimeoutSeconds > 0 ? TimeSpan.FromSeconds(deployment.FirstTokenTimeoutSeconds) : null,
+                deployment.RequestsPerMinute,
+                deployment.MaxConcurrency);
         }
 
         var loadedAt = timeProvider.GetUtcNow();
