@@ -75,12 +75,13 @@ internal sealed class ForwardingStage(
         try
         {
             return await resilience.For(deployment).ExecuteAsync(
-                async (_, _) =>
+                static async (state, _) =>
                 {
+                    var (stage, context, deployment) = state;
                     context.CanFallBack = true;
                     context.DeferredFailure = null;
                     StartAttempt(context, deployment);
-                    await MeasuredAttemptAsync(context, deployment);
+                    await stage.MeasuredAttemptAsync(context, deployment);
                     if (context.DeferredFailure is { } failed)
                     {
                         (context.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
@@ -88,6 +89,7 @@ internal sealed class ForwardingStage(
 
                     return context.DeferredFailure;
                 },
+                (this, context, deployment),
                 context.Aborted);
         }
         catch (Polly.CircuitBreaker.BrokenCircuitException)
@@ -153,20 +155,18 @@ internal sealed class ForwardingStage(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
         timeout.CancelAfter(deployment.Timeout);
 
-        // Until the response headers arrive, the first-token limit applies too (when set).
-        using var firstToken = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
-        if (deployment.FirstTokenTimeout is { } firstTokenTimeout)
-        {
-            firstToken.CancelAfter(firstTokenTimeout);
-        }
+        // Until the response headers arrive, the first-token limit applies too (when set; most deployments have none).
+        using var firstToken = deployment.FirstTokenTimeout is { } firstTokenTimeout ? CancellationTokenSource.CreateLinkedTokenSource(timeout.Token) : null;
+        firstToken?.CancelAfter(deployment.FirstTokenTimeout!.Value);
+        var untilHeaders = firstToken?.Token ?? timeout.Token;
 
         HttpResponseMessage response;
         try
         {
             response = context.NativePassthrough
-                ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, firstToken.Token)
+                ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, untilHeaders)
                 : await deployment.Provider.SendAsync(
-                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), firstToken.Token);
+                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
