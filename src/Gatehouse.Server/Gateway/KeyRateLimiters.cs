@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
+using Gatehouse.Routing;
 
 namespace Gatehouse.Gateway;
 
@@ -13,14 +14,7 @@ internal sealed class KeyRateLimiters : IDisposable
     private readonly ConcurrentDictionary<(string KeyId, int Limit), SlidingWindowRateLimiter> _limiters = new();
 
     public RateLimitLease Acquire(string keyId, int requestsPerMinute) =>
-        _limiters.GetOrAdd((keyId, requestsPerMinute), static key => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = key.Limit,
-            Window = TimeSpan.FromMinutes(1),
-            SegmentsPerWindow = 6,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        })).AttemptAcquire();
+        _limiters.GetOrAdd((keyId, requestsPerMinute), static key => PerMinuteLimiter.Create(key.Limit)).AttemptAcquire();
 
     public long? Remaining(string keyId, int requestsPerMinute) =>
         _limiters.TryGetValue((keyId, requestsPerMinute), out var limiter) ? limiter.GetStatistics()?.CurrentAvailablePermits : null;

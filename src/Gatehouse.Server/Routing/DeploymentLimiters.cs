@@ -31,14 +31,7 @@ internal sealed class DeploymentLimiters : IDisposable
 
         if (deployment.RequestsPerMinute > 0)
         {
-            var rate = _rates.GetOrAdd((deployment.Name, deployment.RequestsPerMinute), static key => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = key.Limit,
-                Window = TimeSpan.FromMinutes(1),
-                SegmentsPerWindow = 6,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            })).AttemptAcquire();
+            var rate = _rates.GetOrAdd((deployment.Name, deployment.RequestsPerMinute), static key => PerMinuteLimiter.Create(key.Limit)).AttemptAcquire();
             if (!rate.IsAcquired)
             {
                 retryAfter = rate.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);

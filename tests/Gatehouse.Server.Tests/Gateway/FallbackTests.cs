@@ -19,14 +19,7 @@ public sealed class FallbackTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _primary = await FakeUpstream.StartAsync();
-        _server = await GatehouseServer.StartAsync($$"""
-            { "Gatehouse": {
-                "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{_primary.BaseUrl}}" } },
-                "Deployments": {
-                  "primary": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o", "TimeoutSeconds": 1 },
-                  "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } } },
-                "Models": { "resilient": { "Deployments": [ "primary", "sim-small" ] } } } }
-            """);
+        _server = await GatehouseServer.StartAsync(_primary.FallbackConfig("resilient", primarySettings: ", \"TimeoutSeconds\": 1"));
     }
 
     public async ValueTask DisposeAsync()

@@ -13,14 +13,7 @@ public sealed class FirstTokenTimeoutTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _primary = await FakeUpstream.StartAsync();
-        _server = await GatehouseServer.StartAsync($$"""
-            { "Gatehouse": {
-                "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{_primary.BaseUrl}}" } },
-                "Deployments": {
-                  "primary": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o", "TimeoutSeconds": 60, "FirstTokenTimeoutSeconds": 0.3 },
-                  "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } } },
-                "Models": { "eager": { "Deployments": [ "primary", "sim-small" ] } } } }
-            """);
+        _server = await GatehouseServer.StartAsync(_primary.FallbackConfig("eager", primarySettings: ", \"TimeoutSeconds\": 60, \"FirstTokenTimeoutSeconds\": 0.3"));
     }
 
     public async ValueTask DisposeAsync()

@@ -26,14 +26,7 @@ public sealed class ResilienceTests : IAsyncLifetime
     private const string Request = """{"model":"resilient","messages":[{"role":"user","content":"hi"}]}""";
 
     private Task<GatehouseServer> StartAsync(string resilience) => GatehouseServer.StartAsync(
-        $$"""
-        { "Gatehouse": {
-            "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{_primary.BaseUrl}}" } },
-            "Deployments": {
-              "primary": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o", "Resilience": {{resilience}} },
-              "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } } },
-            "Models": { "resilient": { "Deployments": [ "primary", "sim-small" ] } } } }
-        """,
+        _primary.FallbackConfig("resilient", primarySettings: $", \"Resilience\": {resilience}"),
         configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(DeploymentResilienceRegistry.TimeProviderKey, _clock));
 
     [Fact]

@@ -37,6 +37,21 @@ internal sealed class FakeUpstream : IAsyncDisposable
         return upstream;
     }
 
+    /// <summary>
+    /// Configuration for fallback tests: deployment <c>primary</c> on this upstream (with
+    /// <paramref name="primarySettings"/> added), the simulator's <c>sim-small</c> and <c>sim-medium</c>
+    /// without latency, and the alias <paramref name="alias"/> = [primary, sim-small] (plus <paramref name="aliasSettings"/>).
+    /// </summary>
+    public string FallbackConfig(string alias, string primarySettings = "", string aliasSettings = "") => $$"""
+        { "Gatehouse": {
+            "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{BaseUrl}}" } },
+            "Deployments": {
+              "primary": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o"{{primarySettings}} },
+              "sim-small": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } },
+              "sim-medium": { "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 } } },
+            "Models": { "{{alias}}": { "Deployments": [ "primary", "sim-small" ]{{aliasSettings}} } } } }
+        """;
+
     /// <summary>Gatehouse configuration routing the public model <paramref name="alias"/> to this upstream.</summary>
     public string Config(string alias = "fake-model", string upstreamModel = "upstream-model", string priceAs = "gpt-4o", double timeoutSeconds = 30, string extra = "") => $$"""
         {
