@@ -13,6 +13,7 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(KeyResponse[]))]
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RequestRecordPage))]
+[JsonSerializable(typeof(Status.GatewayStatus))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatehouseApiJsonContext : JsonSerializerContext;

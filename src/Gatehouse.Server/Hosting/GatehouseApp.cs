@@ -2,6 +2,7 @@ using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
 using Gatehouse.Records;
+using Gatehouse.Status;
 
 namespace Gatehouse.Hosting;
 
@@ -22,6 +23,7 @@ internal static class GatehouseApp
         app.MapMessagesEndpoints();
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
+        app.MapStatusEndpoints();
         app.MapHealthEndpoints();
         app.MapGet("/", static () => TypedResults.Text("Gatehouse is running. OpenAI-compatible API under /v1, management under /api.\n"))
             .ExcludeFromDescription();

@@ -20,12 +20,16 @@ internal sealed class DeploymentResilienceRegistry(TimeProvider timeProvider)
     /// <summary>Services key under which tests can give retries and breakers their own clock (a FakeTimeProvider).</summary>
     public const string TimeProviderKey = "gatehouse-resilience";
 
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<AttemptFailure?>> _pipelines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ResiliencePipeline<AttemptFailure?> Pipeline, CircuitBreakerStateProvider? Breaker)> _pipelines = new(StringComparer.Ordinal);
 
     public ResiliencePipeline<AttemptFailure?> For(Deployment deployment) =>
-        _pipelines.GetOrAdd(Key(deployment), _ => Build(deployment.Resilience));
+        _pipelines.GetOrAdd(Key(deployment), _ => Build(deployment.Resilience)).Pipeline;
 
-    private ResiliencePipeline<AttemptFailure?> Build(ResilienceOptions options)
+    /// <summary>The deployment's breaker state, or null when it has no breaker (or has not been called yet).</summary>
+    public CircuitState? BreakerState(Deployment deployment) =>
+        _pipelines.TryGetValue(Key(deployment), out var entry) ? entry.Breaker?.CircuitState : null;
+
+    private (ResiliencePipeline<AttemptFailure?>, CircuitBreakerStateProvider?) Build(ResilienceOptions options)
     {
         var builder = new ResiliencePipelineBuilder<AttemptFailure?> { TimeProvider = timeProvider };
         var maxRetryAfter = TimeSpan.FromSeconds(options.MaxRetryAfterSeconds);
@@ -43,10 +47,13 @@ internal sealed class DeploymentResilienceRegistry(TimeProvider timeProvider)
             });
         }
 
+        CircuitBreakerStateProvider? breaker = null;
         if (options.BreakerFailureRatio > 0)
         {
+            breaker = new CircuitBreakerStateProvider();
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptFailure?>
             {
+                StateProvider = breaker,
                 FailureRatio = options.BreakerFailureRatio,
                 MinimumThroughput = options.BreakerMinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(options.BreakerSamplingSeconds),
@@ -55,7 +62,7 @@ internal sealed class DeploymentResilienceRegistry(TimeProvider timeProvider)
             });
         }
 
-        return builder.Build();
+        return (builder.Build(), breaker);
     }
 
     private static string Key(Deployment deployment)

@@ -117,9 +117,10 @@ public sealed class ResilienceTests : IAsyncLifetime
         Assert.Equal(("sim-small", "primary:upstream_error"), await CallAsync());
         Assert.Equal(2, _primary.Received.Count);
 
-        // Open: the primary is not called at all.
+        // Open: the primary is not called at all, and /api/status says so.
         Assert.Equal(("sim-small", "primary:circuit_open"), await CallAsync());
         Assert.Equal(2, _primary.Received.Count);
+        Assert.Equal("open", await CircuitOfAsync(client, "primary"));
 
         // The primary recovers; after the break one probe goes through and closes the breaker.
         Volatile.Write(ref healthy, true);
@@ -127,6 +128,14 @@ public sealed class ResilienceTests : IAsyncLifetime
         Assert.Equal(("primary", null), await CallAsync());
         Assert.Equal(("primary", null), await CallAsync());
         Assert.Equal(4, _primary.Received.Count);
+        Assert.Equal("closed", await CircuitOfAsync(client, "primary"));
+    }
+
+    private static async Task<string?> CircuitOfAsync(HttpClient admin, string deployment)
+    {
+        var status = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("api/status", Ct)).RootElement;
+        return status.GetProperty("deployments").EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == deployment).GetProperty("circuit").GetString();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -1,0 +1,43 @@
+using Gatehouse.Hosting;
+using Gatehouse.Resilience;
+using Gatehouse.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gatehouse.Status;
+
+/// <summary><c>GET /api/status</c> (admin): every deployment's live state — calls in flight, recent latency, circuit breaker.</summary>
+internal static class StatusEndpoints
+{
+    public static IEndpointRouteBuilder MapStatusEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/status", GetStatus).RequireAdminKey().WithTags("Status");
+        return endpoints;
+    }
+
+    private static Ok<GatewayStatus> GetStatus(RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience)
+    {
+        var deployments = routes.Current.Routes
+            .SelectMany(r => r.Deployments.Concat(r.ContextWindowFallbacks ?? []).Concat(r.ContentPolicyFallbacks ?? []))
+            .DistinctBy(d => d.Name)
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d =>
+            {
+                var live = stats.For(d);
+                var latency = live.LatencyMs;
+                var circuit = resilience.BreakerState(d) is { } state ? state.ToString().ToLowerInvariant() : d.Resilience.BreakerFailureRatio > 0 ? "closed" : "none";
+                return new DeploymentStatus(d.Name, d.Provider.Name, live.InFlight, double.IsNaN(latency) ? null : Math.Round(latency, 3), circuit);
+            })
+            .ToArray();
+        var models = routes.Current.Routes.OrderBy(r => r.PublicName, StringComparer.Ordinal)
+            .Select(r => new ModelStatus(r.PublicName, r.Strategy.ToString(), [.. r.Deployments.Select(d => d.Name)]))
+            .ToArray();
+        return TypedResults.Ok(new GatewayStatus(models, deployments));
+    }
+}
+
+public sealed record GatewayStatus(IReadOnlyList<ModelStatus> Models, IReadOnlyList<DeploymentStatus> Deployments);
+
+public sealed record ModelStatus(string Name, string Strategy, IReadOnlyList<string> Deployments);
+
+/// <summary><see cref="Circuit"/>: <c>closed</c>, <c>open</c>, <c>halfopen</c>, <c>isolated</c>, or <c>none</c> (no breaker).</summary>
+public sealed record DeploymentStatus(string Name, string Provider, int InFlight, double? LatencyMs, string Circuit);
