@@ -27,7 +27,19 @@ internal sealed class ForwardingStage(
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var candidates = selector.Order(context.Route!);
+        if (!RequestOverrides.TryRead(context.Http.Request.Headers, out var strategy, out var noFallback, out var invalid))
+        {
+            await context.RejectAsync(invalid!);
+            await next(context);
+            return;
+        }
+
+        var candidates = selector.Order(context.Route!, strategy);
+        if (noFallback && candidates.Count > 1)
+        {
+            candidates = [candidates[0]];
+        }
+
         var last = await TryInOrderAsync(context, candidates);
         if (last is { Failure: var refusal } && refusal.HasDedicatedChain())
         {

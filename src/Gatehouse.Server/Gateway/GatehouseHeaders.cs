@@ -13,6 +13,12 @@ internal static class GatehouseHeaders
     public const string CostUsd = "x-gatehouse-cost-usd";
     public const string UsageEstimated = "x-gatehouse-usage-estimated";
 
+    /// <summary>Request header: <c>off</c> tries only the first deployment (no fallback to the others).</summary>
+    public const string Fallback = "x-gatehouse-fallback";
+
+    /// <summary>Request header: a routing strategy for this call (<c>Ordered</c>, <c>Weighted</c>, <c>LeastBusy</c>, <c>LowestLatency</c>, <c>Cheapest</c>).</summary>
+    public const string Strategy = "x-gatehouse-strategy";
+
     /// <summary>How many deployments were tried (only when more than one).</summary>
     public const string Attempts = "x-gatehouse-attempts";
 

@@ -13,15 +13,16 @@ internal sealed class RouteSelector(DeploymentStatsRegistry stats, Random random
     {
     }
 
-    public IReadOnlyList<Deployment> Order(ModelRoute route)
+    public IReadOnlyList<Deployment> Order(ModelRoute route, RoutingStrategy? strategyOverride = null)
     {
         var deployments = route.Deployments;
-        if (deployments.Count < 2 || route.Strategy == RoutingStrategy.Ordered)
+        var strategy = strategyOverride ?? route.Strategy;
+        if (deployments.Count < 2 || strategy == RoutingStrategy.Ordered)
         {
             return deployments;
         }
 
-        return route.Strategy switch
+        return strategy switch
         {
             RoutingStrategy.Weighted => WeightedFirst(deployments, route.Weights),
             RoutingStrategy.LeastBusy => StableSort(deployments, d => stats.For(d).InFlight),

@@ -126,4 +126,48 @@ public sealed class FallbackTests : IAsyncLifetime
         Assert.Equal("primary:upstream_error, sim-small:upstream_error", record.FailedAttempts);
         Assert.Equal("upstream_error", record.ErrorClass);
     }
+
+    [Fact]
+    public async Task FallbackOffHeader_TriesOnlyTheFirstDeployment()
+    {
+        _primary.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"down","type":"server_error"}}""", 500);
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = GatehouseServer.Json(Request) };
+        request.Headers.Add("x-gatehouse-fallback", "off");
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("primary", response.Headers.GetValues("x-gatehouse-deployment").Single());
+    }
+
+    [Fact]
+    public async Task StrategyHeader_OverridesTheAliasStrategyForOneCall()
+    {
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = GatehouseServer.Json(Request) };
+        request.Headers.Add("x-gatehouse-strategy", "cheapest");
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("sim-small", response.Headers.GetValues("x-gatehouse-deployment").Single()); // priced as gpt-4o-mini, below the primary's gpt-4o
+        Assert.Empty(_primary.Received);
+    }
+
+    [Theory]
+    [InlineData("x-gatehouse-strategy", "fastest-please")]
+    [InlineData("x-gatehouse-strategy", "7")]
+    [InlineData("x-gatehouse-fallback", "maybe")]
+    public async Task InvalidOverrideHeader_Is400NamingTheHeader(string header, string value)
+    {
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = GatehouseServer.Json(Request) };
+        request.Headers.Add(header, value);
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error");
+        Assert.Equal("invalid_header", error.GetProperty("code").GetString());
+        Assert.Equal(header, error.GetProperty("param").GetString());
+        Assert.Empty(_primary.Received);
+    }
 }
