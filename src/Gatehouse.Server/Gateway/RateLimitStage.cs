@@ -1,42 +1,90 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Gatehouse.OpenAI;
+using Gatehouse.Usage;
 
 namespace Gatehouse.Gateway;
 
 /// <summary>
-/// Admits a call only while its key is under its requests-per-minute limit. Over the limit: 429
-/// with <c>Retry-After</c> and OpenAI's <c>x-ratelimit-*</c> headers; the refusal is recorded.
-/// Keys without a limit pass straight through.
+/// Admits a call only while its key is under its limits: requests per minute, and tokens per
+/// minute (the prompt's estimated size plus <c>max_tokens</c> up front, any overrun settled from the
+/// real usage afterwards). Over a limit: 429 with <c>Retry-After</c> and OpenAI's
+/// <c>x-ratelimit-*</c> headers; the refusal is recorded. Keys without limits pass straight through.
 /// </summary>
-internal sealed class RateLimitStage(KeyRateLimiters limiters) : IGatewayStage
+internal sealed class RateLimitStage(KeyRateLimiters limiters, ITokenCounter tokenCounter) : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        if (context.Caller?.Key is not { RequestsPerMinute: { } limit } key)
+        if (context.Caller?.Key is not { } key || (key.RequestsPerMinute is null && key.TokensPerMinute is null))
         {
             await next(context);
             return;
         }
 
-        using var lease = limiters.Acquire(key.Id, limit);
         var headers = context.Http.Response.Headers;
-        headers["x-ratelimit-limit-requests"] = limit.ToString(CultureInfo.InvariantCulture);
-        headers["x-ratelimit-remaining-requests"] = (limiters.Remaining(key.Id, limit) ?? 0).ToString(CultureInfo.InvariantCulture);
-        if (lease.IsAcquired)
+        if (key.RequestsPerMinute is { } requests)
+        {
+            using var lease = limiters.Acquire(key.Id, requests);
+            headers["x-ratelimit-limit-requests"] = requests.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-requests"] = (limiters.Remaining(key.Id, requests) ?? 0).ToString(CultureInfo.InvariantCulture);
+            if (!lease.IsAcquired)
+            {
+                await RejectAsync(context, lease, "x-ratelimit-reset-requests", $"{requests} requests per minute");
+                return;
+            }
+        }
+
+        if (key.TokensPerMinute is not { } tokens)
         {
             await next(context);
             return;
         }
 
-        // A sliding window frees its oldest segment within a sixth of the window.
+        var estimate = EstimateTokens(context);
+        using (var lease = limiters.AcquireTokens(key.Id, tokens, estimate))
+        {
+            headers["x-ratelimit-limit-tokens"] = tokens.ToString(CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-tokens"] = (limiters.RemainingTokens(key.Id, tokens) ?? 0).ToString(CultureInfo.InvariantCulture);
+            if (!lease.IsAcquired)
+            {
+                await RejectAsync(context, lease, "x-ratelimit-reset-tokens", $"{tokens} tokens per minute (this call needs about {estimate})");
+                return;
+            }
+        }
+
+        await next(context);
+
+        // Settle: charge what the call used beyond the estimate (an overestimate is not refunded).
+        var overrun = context.Usage.TotalTokens - estimate;
+        if (overrun > 0)
+        {
+            limiters.AcquireTokens(key.Id, tokens, overrun).Dispose();
+        }
+    }
+
+    /// <summary>The prompt counted with the tokenizer, plus the output the request allows (<c>max_tokens</c>/<c>max_completion_tokens</c>).</summary>
+    private int EstimateTokens(GatewayContext context)
+    {
+        using var document = JsonDocument.Parse(context.Body!.Memory);
+        var root = document.RootElement;
+        var prompt = context.Operation == Providers.ApiOperation.ChatCompletions ? ChatTokenEstimator.EstimatePrompt(root, tokenCounter) : 0;
+        var output = root.TryGetProperty("max_completion_tokens", out var max) || root.TryGetProperty("max_tokens", out max)
+            ? max.ValueKind == JsonValueKind.Number && max.TryGetInt32(out var value) ? Math.Max(0, value) : 0
+            : 0;
+        return prompt + output;
+    }
+
+    private static Task RejectAsync(GatewayContext context, RateLimitLease lease, string resetHeader, string limit)
+    {
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var headers = context.Http.Response.Headers;
         headers.RetryAfter = seconds;
-        headers["x-ratelimit-reset-requests"] = seconds + "s";
-        await context.RejectAsync(new OpenAIError(
+        headers[resetHeader] = seconds + "s";
+        return context.RejectAsync(new OpenAIError(
             StatusCodes.Status429TooManyRequests,
-            $"Rate limit reached for this key: {limit} requests per minute. Try again in {seconds} s.",
+            $"Rate limit reached for this key: {limit}. Try again in {seconds} s.",
             "requests",
             Code: "rate_limit_exceeded"));
     }

@@ -11,4 +11,6 @@ public sealed record CreateKeyRequest
     public Dictionary<string, string>? Metadata { get; init; }
     /// <summary>Calls per minute on <c>/v1/*</c>; omit for unlimited.</summary>
     public int? RequestsPerMinute { get; init; }
+    /// <summary>Tokens (input + output) per minute on <c>/v1/*</c>; omit for unlimited.</summary>
+    public int? TokensPerMinute { get; init; }
 }

@@ -40,6 +40,11 @@ internal static class KeyEndpoints
             errors["requestsPerMinute"] = ["Must be at least 1 (omit it for unlimited)."];
         }
 
+        if (request.TokensPerMinute is < 1)
+        {
+            errors["tokensPerMinute"] = ["Must be at least 1 (omit it for unlimited)."];
+        }
+
         if (request.AllowedModels?.Any(string.IsNullOrWhiteSpace) == true)
         {
             errors["allowedModels"] = ["Model names must not be empty."];

@@ -12,8 +12,9 @@ public sealed record KeyResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? RevokedAt,
     int? RequestsPerMinute,
+    int? TokensPerMinute,
     string? Key = null)
 {
     internal static KeyResponse From(VirtualKey key, string? secret = null) =>
-        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, secret);
+        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, key.TokensPerMinute, secret);
 }

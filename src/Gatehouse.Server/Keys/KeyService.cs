@@ -20,6 +20,7 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             Metadata = request.Metadata ?? new Dictionary<string, string>(),
             CreatedAt = timeProvider.GetUtcNow(),
             RequestsPerMinute = request.RequestsPerMinute,
+            TokensPerMinute = request.TokensPerMinute,
         };
 
         await store.InsertAsync(key, cancellationToken);

@@ -18,4 +18,6 @@ public sealed record VirtualKey
     public DateTimeOffset? RevokedAt { get; init; }
     /// <summary>Calls per minute this key may make on <c>/v1/*</c>; null = unlimited.</summary>
     public int? RequestsPerMinute { get; init; }
+    /// <summary>Tokens (input + output) per minute this key may use; null = unlimited.</summary>
+    public int? TokensPerMinute { get; init; }
 }

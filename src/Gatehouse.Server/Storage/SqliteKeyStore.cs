@@ -12,8 +12,8 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private const string InsertSql =
         """
-        INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us, requests_per_minute)
-        VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs, @RequestsPerMinute)
+        INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us, requests_per_minute, tokens_per_minute)
+        VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs, @RequestsPerMinute, @TokensPerMinute)
         """;
 
     private const string ListSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys ORDER BY created_at_us, id";

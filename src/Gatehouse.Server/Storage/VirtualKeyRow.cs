@@ -10,7 +10,7 @@ internal sealed class VirtualKeyRow
         """
         id AS Id, name AS Name, owner AS Owner, key_hash AS KeyHash, prefix AS Prefix,
         allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
-        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute
+        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute, tokens_per_minute AS TokensPerMinute
         """;
 
     public string Id { get; set; } = "";
@@ -25,6 +25,8 @@ internal sealed class VirtualKeyRow
     public long? RevokedAtUs { get; set; }
 
     public long? RequestsPerMinute { get; set; }
+
+    public long? TokensPerMinute { get; set; }
 
     public static VirtualKeyRow FromKey(VirtualKey key) => new()
     {
@@ -43,6 +45,7 @@ internal sealed class VirtualKeyRow
         CreatedAtUs = StorageValues.ToUnixMicroseconds(key.CreatedAt),
         RevokedAtUs = StorageValues.ToUnixMicroseconds(key.RevokedAt),
         RequestsPerMinute = key.RequestsPerMinute,
+        TokensPerMinute = key.TokensPerMinute,
     };
 
     public VirtualKey ToKey() => new()
@@ -61,5 +64,6 @@ internal sealed class VirtualKeyRow
         CreatedAt = StorageValues.FromUnixMicroseconds(CreatedAtUs),
         RevokedAt = StorageValues.FromUnixMicroseconds(RevokedAtUs),
         RequestsPerMinute = RequestsPerMinute is { } rpm ? checked((int)rpm) : null,
+        TokensPerMinute = TokensPerMinute is { } tpm ? checked((int)tpm) : null,
     };
 }

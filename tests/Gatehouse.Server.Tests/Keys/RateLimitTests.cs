@@ -58,4 +58,52 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("errors").TryGetProperty("requestsPerMinute", out _));
     }
+
+    [Fact]
+    public async Task KeyTokensPerMinute_ReservesPromptPlusMaxTokens_AndRefusesWhatDoesNotFit()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        var client = await KeyClientAsync(server, new { name = "tpm", tokensPerMinute = 100 });
+        const string Body = """{"model":"sim-small","max_tokens":60,"messages":[{"role":"user","content":"hi"}]}""";
+
+        using var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body), Ct);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("100", first.Headers.GetValues("x-ratelimit-limit-tokens").Single());
+
+        using var second = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body), Ct);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.NotNull(second.Headers.RetryAfter);
+        Assert.Contains("tokens per minute", await second.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeyTokensPerMinute_SettlesTheRealUsage()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        var client = await KeyClientAsync(server, new { name = "tpm-settle", tokensPerMinute = 5000 });
+        const string Body = """{"model":"sim-small","messages":[{"role":"user","content":"hi"}]}""";
+
+        // No max_tokens: the estimate is the prompt only, but the answer uses more; the overrun is charged after the call.
+        using var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body), Ct);
+        var used = int.Parse(first.Headers.GetValues("x-gatehouse-input-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture)
+            + int.Parse(first.Headers.GetValues("x-gatehouse-output-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        var afterFirst = int.Parse(first.Headers.GetValues("x-ratelimit-remaining-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+        using var second = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body), Ct);
+        var afterSecond = int.Parse(second.Headers.GetValues("x-ratelimit-remaining-tokens").Single(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(used > 50, $"the simulator answered with {used} tokens");
+        // Settled: the second call finds the first one's whole usage gone (its own estimate is ~10 tokens,
+        // and the bucket refills ~83 a second while the calls are milliseconds apart). Without settlement
+        // only the first call's ~10-token estimate would be gone.
+        Assert.True(afterSecond <= afterFirst - used + 30, $"remaining {afterFirst} then {afterSecond} after a call of {used} tokens");
+    }
+
+    private static async Task<HttpClient> KeyClientAsync(GatehouseServer server, object key)
+    {
+        using var admin = server.CreateClient();
+        using var created = await admin.PostAsJsonAsync("api/keys", key, TestJson.Options, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return server.CreateClient(JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("key").GetString());
+    }
 }

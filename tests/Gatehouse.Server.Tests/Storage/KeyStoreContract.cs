@@ -30,6 +30,7 @@ public abstract class KeyStoreContract
             CreatedAt = BaseTime.AddTicks(10),
             RevokedAt = BaseTime.AddDays(1),
             RequestsPerMinute = 120,
+            TokensPerMinute = 90_000,
         };
 
         await store.InsertAsync(key, Ct);

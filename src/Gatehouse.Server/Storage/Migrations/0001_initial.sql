@@ -49,7 +49,8 @@ CREATE TABLE virtual_keys (
     metadata        TEXT    NOT NULL DEFAULT '{}',
     created_at_us   BIGINT  NOT NULL,
     revoked_at_us   BIGINT  NULL,
-    requests_per_minute INTEGER NULL
+    requests_per_minute INTEGER NULL,
+    tokens_per_minute INTEGER NULL
 );
 
 CREATE UNIQUE INDEX ux_virtual_keys_key_hash ON virtual_keys (key_hash);
