@@ -113,14 +113,15 @@ internal sealed class ForwardingStage(
         }
     }
 
-    /// <summary>Points the call (and its headers) at this deployment; nothing has been sent, so headers from a failed attempt are dropped.</summary>
+    /// <summary>
+    /// Points the call (and its headers) at this deployment. A failed attempt writes no headers of
+    /// its own (upstream headers are copied only when an answer is written), so nothing needs undoing.
+    /// </summary>
     private static void StartAttempt(GatewayContext context, Deployment deployment)
     {
         var headers = context.Http.Response.Headers;
         if (context.FailedAttempts is { Count: > 0 } failed)
         {
-            headers.Clear();
-            headers[GatehouseHeaders.RequestId] = context.RequestId.ToString();
             headers[GatehouseHeaders.Attempts] = (failed.Count + 1).ToString(CultureInfo.InvariantCulture);
             headers[GatehouseHeaders.FailedAttempts] = string.Join(", ", failed);
         }
