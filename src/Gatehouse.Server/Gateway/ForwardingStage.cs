@@ -56,7 +56,7 @@ internal sealed class ForwardingStage(
         }
 
         // Every try failed before anything reached the client: answer with the last failure.
-        context.CanFallBack = false;
+        context.HoldUpstreamFailures = false;
         if (last is not null)
         {
             await context.AnswerWithAsync(last);
@@ -90,7 +90,7 @@ internal sealed class ForwardingStage(
                 static async (state, _) =>
                 {
                     var (stage, context, deployment) = state;
-                    context.CanFallBack = true;
+                    context.HoldUpstreamFailures = true;
                     context.DeferredFailure = null;
                     StartAttempt(context, deployment);
                     await stage.MeasuredAttemptAsync(context, deployment);

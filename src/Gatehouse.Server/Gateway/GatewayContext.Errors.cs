@@ -20,7 +20,7 @@ internal sealed partial class GatewayContext
     /// </summary>
     public Task FailUpstreamAsync(UpstreamFailure failure, string message, TimeSpan? retryAfter = null, PassOnResponse? passOn = null)
     {
-        if (CanFallBack && !Http.Response.HasStarted)
+        if (HoldUpstreamFailures && !Http.Response.HasStarted)
         {
             DeferredFailure = new AttemptFailure(failure, message, retryAfter, passOn);
             return Task.CompletedTask;

@@ -48,7 +48,7 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     public Deployment? Deployment { get; set; }
 
     /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>
-    public bool CanFallBack { get; set; }
+    public bool HoldUpstreamFailures { get; set; }
 
     /// <summary>The current attempt's failure, held back; the forwarding stage retries, falls back, or finally answers with it.</summary>
     public AttemptFailure? DeferredFailure { get; set; }

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Threading.RateLimiting;
 using Gatehouse.OpenAI;
-using Gatehouse.Usage;
 
 namespace Gatehouse.Gateway;
 
@@ -12,7 +10,7 @@ namespace Gatehouse.Gateway;
 /// real usage afterwards). Over a limit: 429 with <c>Retry-After</c> and OpenAI's
 /// <c>x-ratelimit-*</c> headers; the refusal is recorded. Keys without limits pass straight through.
 /// </summary>
-internal sealed class RateLimitStage(KeyRateLimiters limiters, ITokenCounter tokenCounter) : IGatewayStage
+internal sealed class RateLimitStage(KeyRateLimiters limiters, UsageMeter meter) : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -63,17 +61,8 @@ internal sealed class RateLimitStage(KeyRateLimiters limiters, ITokenCounter tok
         }
     }
 
-    /// <summary>The prompt counted with the tokenizer, plus the output the request allows (<c>max_tokens</c>/<c>max_completion_tokens</c>).</summary>
-    private int EstimateTokens(GatewayContext context)
-    {
-        using var document = JsonDocument.Parse(context.Body!.Memory);
-        var root = document.RootElement;
-        var prompt = context.Operation == Providers.ApiOperation.ChatCompletions ? ChatTokenEstimator.EstimatePrompt(root, tokenCounter) : 0;
-        var output = root.TryGetProperty("max_completion_tokens", out var max) || root.TryGetProperty("max_tokens", out max)
-            ? max.ValueKind == JsonValueKind.Number && max.TryGetInt32(out var value) ? Math.Max(0, value) : 0
-            : 0;
-        return prompt + output;
-    }
+    /// <summary>The input counted with the tokenizer, plus the output the request allows.</summary>
+    private int EstimateTokens(GatewayContext context) => meter.EstimateInput(context) + (context.Request!.MaxOutputTokens ?? 0);
 
     private static Task RejectAsync(GatewayContext context, RateLimitLease lease, string resetHeader, string limit)
     {

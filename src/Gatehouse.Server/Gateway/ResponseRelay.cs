@@ -57,7 +57,7 @@ internal sealed class ResponseRelay(UsageMeter meter)
     private async Task RelaySuccessAsync(GatewayContext context, HttpResponseMessage upstream, PooledBody body)
     {
         var json = body.Memory.Span;
-        if (!IsCompleteJson(json))
+        if (!SseEvents.IsCompleteJson(json))
         {
             await FailAsync(context, UpstreamFailure.MalformedResponse, "The upstream answered with a body that is not valid JSON.");
             return;
@@ -185,23 +185,6 @@ internal sealed class ResponseRelay(UsageMeter meter)
     private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
     {
         return context.FailUpstreamAsync(failure, message);
-    }
-
-    private static bool IsCompleteJson(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            while (reader.Read())
-            {
-            }
-
-            return reader.BytesConsumed > 0;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static async Task<PooledBody?> ReadAllAsync(HttpResponseMessage upstream, CancellationToken cancellationToken)

@@ -2,10 +2,10 @@ using System.Text.Json;
 
 namespace Gatehouse.Gateway;
 
-/// <summary>Cheap checks on one SSE <c>data:</c> payload of an OpenAI-format stream.</summary>
+/// <summary>Cheap checks on an upstream answer: a whole JSON body, or one SSE <c>data:</c> payload of an OpenAI-format stream.</summary>
 internal static class SseEvents
 {
-    /// <summary>One forward pass of the reader: about a microsecond for a typical chunk.</summary>
+    /// <summary>True when the bytes are exactly one JSON value; one forward pass of the reader, about a microsecond for a typical chunk.</summary>
     public static bool IsCompleteJson(ReadOnlySpan<byte> payload)
     {
         try

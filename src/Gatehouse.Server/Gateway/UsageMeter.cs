@@ -21,12 +21,17 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
     /// <summary>Counts the request's input and the given generated text when the upstream reported no usage.</summary>
     public TokenUsage Estimate(GatewayContext context, string generatedText)
     {
+        var output = generatedText.Length == 0 ? 0 : tokenCounter.CountTokens(generatedText);
+        return new TokenUsage(EstimateInput(context), output, Estimated: true);
+    }
+
+    /// <summary>The request's input tokens, counted with the tokenizer (the prompt, or the embedding input).</summary>
+    public int EstimateInput(GatewayContext context)
+    {
         using var document = JsonDocument.Parse(context.Body!.Memory);
-        var input = context.Operation == ApiOperation.ChatCompletions
+        return context.Operation == ApiOperation.ChatCompletions
             ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter)
             : EstimateEmbeddingInput(document.RootElement);
-        var output = generatedText.Length == 0 ? 0 : tokenCounter.CountTokens(generatedText);
-        return new TokenUsage(input, output, Estimated: true);
     }
 
     /// <summary>Adds the usage headers to a non-streamed response (streams cannot: headers go out before the usage exists).</summary>

@@ -68,6 +68,7 @@ internal static class OpenAIRequestReader
         Range? streamOptions = null;
         var includeUsage = false;
         var hasPayload = false;
+        int? maxTokens = null, maxCompletionTokens = null;
         error = null;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -106,6 +107,20 @@ internal static class OpenAIRequestReader
             {
                 includeUsage = ReadIncludeUsage(ref reader);
                 streamOptions = start..((int)reader.BytesConsumed);
+            }
+            else if (!escapedName && (name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8)))
+            {
+                int? value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number) ? Math.Max(0, number) : null;
+                if (name.SequenceEqual("max_tokens"u8))
+                {
+                    maxTokens = value;
+                }
+                else
+                {
+                    maxCompletionTokens = value;
+                }
+
+                reader.Skip();
             }
             else if (!escapedName && operation == ApiOperation.ChatCompletions && name.SequenceEqual("messages"u8))
             {
@@ -153,6 +168,7 @@ internal static class OpenAIRequestReader
             Stream = stream,
             StreamOptionsValue = streamOptions,
             ClientRequestedUsage = includeUsage,
+            MaxOutputTokens = maxCompletionTokens ?? maxTokens,
         };
     }
 

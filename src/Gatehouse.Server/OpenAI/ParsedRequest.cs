@@ -19,6 +19,9 @@ internal sealed class ParsedRequest
     /// <summary>Byte range of the <c>stream_options</c> value, when present.</summary>
     public Range? StreamOptionsValue { get; init; }
 
+    /// <summary>The output the request allows (<c>max_completion_tokens</c>, else <c>max_tokens</c>); null when it sets none.</summary>
+    public int? MaxOutputTokens { get; init; }
+
     /// <summary>True when the client asked for the final usage chunk of a stream.</summary>
     public bool ClientRequestedUsage { get; init; }
 }
