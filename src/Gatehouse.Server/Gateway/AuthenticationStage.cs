@@ -21,6 +21,15 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
         return context.WriteErrorAsync(ErrorFor(check));
     }
 
+    /// <summary>The same check for endpoints outside the pipeline (<c>/v1/models</c>, <c>count_tokens</c>): the caller, or the error to answer with.</summary>
+    public static bool TryAuthenticate(HttpRequest request, KeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
+    {
+        var check = keys.Check(PresentedKey.From(request), out var identity);
+        caller = identity!;
+        error = check == KeyCheck.Valid ? null! : ErrorFor(check);
+        return check == KeyCheck.Valid;
+    }
+
     public static OpenAIError ErrorFor(KeyCheck check) => check switch
     {
         KeyCheck.Missing => OpenAIError.MissingKey(),

@@ -29,10 +29,9 @@ internal static class MessagesEndpoints
         HttpContext context, KeyRegistry keys, RouteTableProvider routes, ITokenCounter tokenCounter, IOptionsMonitor<GatehouseOptions> options)
     {
         var response = context.Response;
-        var check = keys.Check(PresentedKey.From(context.Request), out var caller);
-        if (check != KeyCheck.Valid)
+        if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var authError))
         {
-            await WriteAsync(response, AuthenticationStage.ErrorFor(check), context.RequestAborted);
+            await WriteAsync(response, authError, context.RequestAborted);
             return;
         }
 
@@ -57,7 +56,7 @@ internal static class MessagesEndpoints
             return;
         }
 
-        if (!caller!.MayUseModel(translated.Model))
+        if (!caller.MayUseModel(translated.Model))
         {
             await WriteAsync(response, OpenAIError.ModelNotAllowed(translated.Model), context.RequestAborted);
             return;

@@ -10,7 +10,7 @@ internal static class ModelsEndpoint
 {
     public static Task ListAsync(HttpContext context, KeyRegistry keys, RouteTableProvider routes)
     {
-        if (!Authenticate(context, keys, out var caller, out var error))
+        if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var error))
         {
             return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
         }
@@ -36,7 +36,7 @@ internal static class ModelsEndpoint
 
     public static Task GetAsync(string model, HttpContext context, KeyRegistry keys, RouteTableProvider routes)
     {
-        if (!Authenticate(context, keys, out var caller, out var error))
+        if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var error))
         {
             return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
         }
@@ -66,13 +66,5 @@ internal static class ModelsEndpoint
         }
 
         writer.WriteEndObject();
-    }
-
-    private static bool Authenticate(HttpContext context, KeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
-    {
-        var check = keys.Check(PresentedKey.From(context.Request), out var identity);
-        caller = identity!;
-        error = check == KeyCheck.Valid ? null! : AuthenticationStage.ErrorFor(check);
-        return check == KeyCheck.Valid;
     }
 }
