@@ -11,6 +11,8 @@ public sealed class GatehouseOptions
 
     public Dictionary<string, ModelAliasOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
+    public CacheOptions Cache { get; set; } = new();
+
     /// <summary>Largest accepted request body on <c>/v1/*</c>; bigger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 

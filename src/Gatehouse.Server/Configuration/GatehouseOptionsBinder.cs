@@ -33,6 +33,13 @@ internal static class GatehouseOptionsBinder
                 case nameof(GatehouseOptions.Models):
                     BindEntries(child, options.Models);
                     break;
+                case nameof(GatehouseOptions.Cache):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Cache, Strict);
+                        return options.Cache;
+                    });
+                    break;
                 case nameof(GatehouseOptions.MaxRequestBodyBytes):
                     options.MaxRequestBodyBytes = Guarded(child, static c => c.Get<long>(Strict));
                     break;

@@ -154,6 +154,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 }
             }
 
+            if (model.Cache.TtlSeconds is { } aliasTtl && (aliasTtl < 1 || aliasTtl > options.Cache.MaxTtlSeconds))
+            {
+                failures.Add($"{key}:Cache:TtlSeconds must be between 1 and {root}:Cache:MaxTtlSeconds ({options.Cache.MaxTtlSeconds}).");
+            }
+
             for (var i = 0; i < model.Deployments.Count; i++)
             {
                 if (!options.Deployments.ContainsKey(model.Deployments[i]))
@@ -161,6 +166,17 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                     failures.Add($"{key}:Deployments:{i} '{model.Deployments[i]}' is not defined under {root}:Deployments.");
                 }
             }
+        }
+
+        var cache = options.Cache;
+        if (cache.TtlSeconds < 1 || cache.MaxTtlSeconds < cache.TtlSeconds)
+        {
+            failures.Add($"{root}:Cache:TtlSeconds must be at least 1 and {root}:Cache:MaxTtlSeconds at least as large.");
+        }
+
+        if (cache.MaxEntryKilobytes < 1 || cache.MaxMemoryMegabytes < 1 || cache.MaxEntryKilobytes > cache.MaxMemoryMegabytes * 1024L)
+        {
+            failures.Add($"{root}:Cache:MaxEntryKilobytes and MaxMemoryMegabytes must be positive, and an entry no larger than the memory.");
         }
 
         if (options.MaxRequestBodyBytes < 1024)

@@ -18,5 +18,8 @@ public sealed class ModelAliasOptions
     /// <summary>Deployments to try, in order, when a call is refused by the provider's content policy.</summary>
     public List<string> ContentPolicyFallbacks { get; set; } = [];
 
+    /// <summary>This alias's response-cache settings (unset values follow <c>Gatehouse:Cache</c>).</summary>
+    public AliasCacheOptions Cache { get; set; } = new();
+
     public string? Description { get; set; }
 }

@@ -24,4 +24,16 @@ internal static class GatehouseHeaders
 
     /// <summary>The deployments that failed before the one that answered, as <c>name:error_class</c>.</summary>
     public const string FailedAttempts = "x-gatehouse-failed-attempts";
+
+    /// <summary>Request header: <c>on</c>, <c>off</c>, or <c>refresh</c> (skip the lookup, store the fresh answer) for the response cache.</summary>
+    public const string Cache = "x-gatehouse-cache";
+
+    /// <summary>Request header: seconds to keep this call's answer in the cache.</summary>
+    public const string CacheTtl = "x-gatehouse-cache-ttl";
+
+    /// <summary>Request header: a cache namespace; answers are shared only within one namespace.</summary>
+    public const string CacheNamespace = "x-gatehouse-cache-namespace";
+
+    /// <summary>Response header: <c>hit</c>, <c>miss</c> or <c>coalesced</c> when the cache took part.</summary>
+    public const string CacheStatus = "x-gatehouse-cache-status";
 }

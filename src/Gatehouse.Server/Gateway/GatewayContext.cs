@@ -80,6 +80,37 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public double? TimeToFirstTokenMs { get; set; }
 
+    /// <summary>The response cache's part in the call (<c>hit</c>, <c>miss</c>, <c>coalesced</c>); null when it took none.</summary>
+    public string? CacheStatus { get; set; }
+
+    /// <summary>
+    /// A context for producing this call's answer on behalf of every identical call in flight: the
+    /// same request and caller, but its own response (<paramref name="producerHttp"/>) and outcome.
+    /// </summary>
+    public GatewayContext ForProducer(HttpContext producerHttp) => new(producerHttp, Operation, Dialect, RequestId, StartTimestamp)
+    {
+        Caller = Caller,
+        Body = Body,
+        Request = Request,
+        ClientBody = ClientBody,
+        ClientModel = ClientModel,
+        Route = Route,
+    };
+
+    /// <summary>Takes the outcome of the call that produced this caller's answer: it is this caller's upstream call.</summary>
+    public void AdoptOutcome(GatewayContext producer)
+    {
+        Deployment = producer.Deployment;
+        NativePassthrough = producer.NativePassthrough;
+        FailedAttempts = producer.FailedAttempts;
+        StatusCode = producer.StatusCode;
+        ErrorClass = producer.ErrorClass;
+        ErrorMessage = producer.ErrorMessage;
+        Usage = producer.Usage;
+        CostUsd = producer.CostUsd;
+        TimeToFirstTokenMs = producer.TimeToFirstTokenMs;
+    }
+
     /// <summary>Marks the call failed with an error the caller has already been sent (or is about to be).</summary>
     public void Fail(OpenAIError error)
     {

@@ -65,6 +65,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         TimeToFirstTokenMs = context.TimeToFirstTokenMs,
         Streamed = context.Request?.Stream ?? false,
         FailedAttempts = context.FailedAttempts is { Count: > 0 } failed ? string.Join(", ", failed) : null,
+        CacheStatus = context.CacheStatus,
     };
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}.")]

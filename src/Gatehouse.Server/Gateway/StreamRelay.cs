@@ -58,12 +58,18 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         }
 
         await output.CompleteAsync();
+        await AbortBodyAsync(context.Http, timeProvider);
+    }
 
-        // End the body without its final chunk: SDKs that ignore error events (the OpenAI .NET SDK
-        // does) still see a failed read, not a clean end. Abort drops bytes not yet on the socket,
-        // so the error event gets a moment to leave first.
+    /// <summary>
+    /// Ends a started body without its final chunk: SDKs that ignore error events (the OpenAI .NET
+    /// SDK does) still see a failed read, not a clean end. Abort drops bytes not yet on the socket,
+    /// so the error event gets a moment to leave first.
+    /// </summary>
+    public static async Task AbortBodyAsync(HttpContext http, TimeProvider timeProvider)
+    {
         await Task.Delay(AbortGrace, timeProvider, CancellationToken.None);
-        context.Http.Abort();
+        http.Abort();
     }
 
     private async Task<(UpstreamFailure? Failure, string? Message)> RelayEventsAsync(

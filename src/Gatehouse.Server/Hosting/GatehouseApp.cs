@@ -1,3 +1,4 @@
+using Gatehouse.Caching;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -24,6 +25,7 @@ internal static class GatehouseApp
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
         app.MapStatusEndpoints();
+        app.MapCacheEndpoints();
         app.MapHealthEndpoints();
         app.MapGet("/", static () => TypedResults.Text("Gatehouse is running. OpenAI-compatible API under /v1, management under /api.\n"))
             .ExcludeFromDescription();

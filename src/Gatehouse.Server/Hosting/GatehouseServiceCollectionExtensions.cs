@@ -1,3 +1,4 @@
+using Gatehouse.Caching;
 using Gatehouse.Configuration;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
@@ -8,6 +9,8 @@ using Gatehouse.Resilience;
 using Gatehouse.Routing;
 using Gatehouse.Storage;
 using Gatehouse.Usage;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -31,8 +34,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();
         services.TryAddSingleton<DeploymentLimiters>();
-        services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(
-            sp.GetKeyedService<TimeProvider>(DeploymentResilienceRegistry.TimeProviderKey) ?? sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(PolicyClock.From(sp)));
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
 
         // Keys and storage
@@ -47,6 +49,19 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<RequestRecordWriter>());
         services.TryAddSingleton<GatehouseTelemetry>();
 
+        // Response cache: HybridCache stores answers (in process, plus any IDistributedCache a host registers).
+        services.AddHybridCache().AddSerializer<CachedAnswer, CachedAnswerSerializer>();
+        services.AddOptions<HybridCacheOptions>().Configure<IOptions<GatehouseOptions>>(static (cache, gatehouse) =>
+        {
+            cache.MaximumPayloadBytes = gatehouse.Value.Cache.MaxEntryKilobytes * 1024L;
+            cache.MaximumKeyLength = 128;
+        });
+        services.AddOptions<MemoryCacheOptions>().Configure<IOptions<GatehouseOptions>>(static (memory, gatehouse) =>
+            memory.SizeLimit = gatehouse.Value.Cache.MaxMemoryMegabytes * 1024L * 1024L);
+        services.TryAddSingleton(static sp => new ResponseCache(sp.GetRequiredService<HybridCache>(), PolicyClock.From(sp)));
+        services.TryAddSingleton<InFlightAnswers>();
+        services.TryAddSingleton<CacheCounters>();
+
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ResponseRelay>();
@@ -57,6 +72,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<ModelAccessStage>();
         services.TryAddSingleton<KeyRateLimiters>();
         services.TryAddSingleton<RateLimitStage>();
+        services.TryAddSingleton<ResponseCacheStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
             [
@@ -65,6 +81,7 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<RequestReadingStage>(),
                 sp.GetRequiredService<ModelAccessStage>(),
                 sp.GetRequiredService<RateLimitStage>(),
+                sp.GetRequiredService<ResponseCacheStage>(),
                 sp.GetRequiredService<ForwardingStage>(),
             ],
             sp.GetRequiredService<TimeProvider>()));

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Gatehouse.Caching;
 using Gatehouse.Records;
 
 namespace Gatehouse.Hosting;
@@ -13,12 +14,22 @@ internal sealed class GatehouseTelemetry : IDisposable
 
     private readonly Meter _meter;
 
-    public GatehouseTelemetry(IMeterFactory meterFactory, RequestRecordWriter records)
+    public GatehouseTelemetry(IMeterFactory meterFactory, RequestRecordWriter records, CacheCounters cache)
     {
         _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableCounter("gatehouse.records.written", () => records.WrittenCount, unit: "{record}", description: "Request records stored.");
         _meter.CreateObservableCounter("gatehouse.records.dropped", () => records.DroppedCount, unit: "{record}", description: "Request records lost because the queue was full or the database failed at shutdown.");
         _meter.CreateObservableUpDownCounter("gatehouse.records.queued", () => records.QueuedCount, unit: "{record}", description: "Request records waiting for the database.");
+        _meter.CreateObservableCounter(
+            "gatehouse.cache.calls",
+            () => new[]
+            {
+                new Measurement<long>(cache.Hits, new KeyValuePair<string, object?>("status", CacheStatuses.Hit)),
+                new Measurement<long>(cache.Misses, new KeyValuePair<string, object?>("status", CacheStatuses.Miss)),
+                new Measurement<long>(cache.Coalesced, new KeyValuePair<string, object?>("status", CacheStatuses.Coalesced)),
+            },
+            unit: "{call}",
+            description: "Calls the response cache took part in, by status: hit (served from the cache), miss (went upstream), coalesced (shared a call in flight).");
     }
 
     public void Dispose() => _meter.Dispose();

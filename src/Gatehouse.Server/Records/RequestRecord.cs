@@ -29,4 +29,10 @@ public sealed record RequestRecord
     public bool Streamed { get; init; }
     /// <summary>Every failed try (retries included), as <c>name:error_class</c> joined by ", "; null when the first try answered.</summary>
     public string? FailedAttempts { get; init; }
+    /// <summary>
+    /// The response cache's part in the call: <c>hit</c> (served from the cache, cost 0), <c>miss</c>
+    /// (this call went upstream and stored the answer), <c>coalesced</c> (shared an identical call
+    /// already in flight, cost 0); null when the cache was not used.
+    /// </summary>
+    public string? CacheStatus { get; init; }
 }

@@ -17,9 +17,6 @@ namespace Gatehouse.Resilience;
 /// </summary>
 internal sealed class DeploymentResilienceRegistry(TimeProvider timeProvider)
 {
-    /// <summary>Services key under which tests can give retries and breakers their own clock (a FakeTimeProvider).</summary>
-    public const string TimeProviderKey = "gatehouse-resilience";
-
     private readonly ConcurrentDictionary<string, (ResiliencePipeline<AttemptFailure?> Pipeline, CircuitBreakerStateProvider? Breaker)> _pipelines = new(StringComparer.Ordinal);
 
     public ResiliencePipeline<AttemptFailure?> For(Deployment deployment) =>

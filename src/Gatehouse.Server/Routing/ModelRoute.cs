@@ -11,7 +11,8 @@ internal sealed record ModelRoute(
     RoutingStrategy Strategy = RoutingStrategy.Ordered,
     IReadOnlyList<double>? Weights = null,
     IReadOnlyList<Deployment>? ContextWindowFallbacks = null,
-    IReadOnlyList<Deployment>? ContentPolicyFallbacks = null)
+    IReadOnlyList<Deployment>? ContentPolicyFallbacks = null,
+    RouteCachePolicy? Cache = null)
 {
     /// <summary>The first choice; <c>/v1/models</c> names its provider as the owner.</summary>
     public Deployment Primary => Deployments[0];

@@ -46,7 +46,10 @@ internal sealed partial class RouteTableBuilder(
             m.Value.Strategy,
             m.Value.Deployments.Select(d => m.Value.Weights.GetValueOrDefault(d, 1d)).ToArray(),
             m.Value.ContextWindowFallbacks.Select(d => deployments[d]).ToArray(),
-            m.Value.ContentPolicyFallbacks.Select(d => deployments[d]).ToArray()));
+            m.Value.ContentPolicyFallbacks.Select(d => deployments[d]).ToArray(),
+            new RouteCachePolicy(
+                m.Value.Cache.Enabled ?? options.Cache.Enabled,
+                TimeSpan.FromSeconds(m.Value.Cache.TtlSeconds ?? options.Cache.TtlSeconds))));
         return new RouteTable(routes);
     }
 

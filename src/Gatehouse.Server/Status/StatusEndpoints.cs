@@ -1,3 +1,4 @@
+using Gatehouse.Caching;
 using Gatehouse.Hosting;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
@@ -14,7 +15,8 @@ internal static class StatusEndpoints
         return endpoints;
     }
 
-    private static Ok<GatewayStatus> GetStatus(RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience)
+    private static Ok<GatewayStatus> GetStatus(
+        RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience, CacheCounters cache, InFlightAnswers inFlight)
     {
         var deployments = routes.Current.Routes
             .SelectMany(r => r.Deployments.Concat(r.ContextWindowFallbacks ?? []).Concat(r.ContentPolicyFallbacks ?? []))
@@ -31,11 +33,14 @@ internal static class StatusEndpoints
         var models = routes.Current.Routes.OrderBy(r => r.PublicName, StringComparer.Ordinal)
             .Select(r => new ModelStatus(r.PublicName, r.Strategy.ToString(), [.. r.Deployments.Select(d => d.Name)]))
             .ToArray();
-        return TypedResults.Ok(new GatewayStatus(models, deployments));
+        return TypedResults.Ok(new GatewayStatus(models, deployments, new CacheStatus(cache.Hits, cache.Misses, cache.Coalesced, inFlight.Count)));
     }
 }
 
-public sealed record GatewayStatus(IReadOnlyList<ModelStatus> Models, IReadOnlyList<DeploymentStatus> Deployments);
+public sealed record GatewayStatus(IReadOnlyList<ModelStatus> Models, IReadOnlyList<DeploymentStatus> Deployments, CacheStatus Cache);
+
+/// <summary>The response cache since start: answers served from it, upstream calls made for it, calls that shared one in flight, and answers being produced now.</summary>
+public sealed record CacheStatus(long Hits, long Misses, long Coalesced, int InFlight);
 
 public sealed record ModelStatus(string Name, string Strategy, IReadOnlyList<string> Deployments);
 

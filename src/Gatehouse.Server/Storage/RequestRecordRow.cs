@@ -29,6 +29,8 @@ internal sealed class RequestRecordRow
 
     public string? FailedAttempts { get; set; }
 
+    public string? CacheStatus { get; set; }
+
     public RequestRecord ToRecord() => new()
     {
         Id = Guid.ParseExact(Id, "D"),
@@ -52,5 +54,6 @@ internal sealed class RequestRecordRow
         TimeToFirstTokenMs = TimeToFirstTokenMs,
         Streamed = Streamed != 0,
         FailedAttempts = FailedAttempts,
+        CacheStatus = CacheStatus,
     };
 }

@@ -17,11 +17,11 @@ internal static class RequestRecordSql
         INSERT INTO request_records (
             id, timestamp_us, key_id, endpoint, requested_model, deployment, provider, status_code,
             error_class, error_message, input_tokens, output_tokens, cached_input_tokens, cache_write_input_tokens, reasoning_tokens,
-            usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed, failed_attempts)
+            usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed, failed_attempts, cache_status)
         VALUES (
             @id, @timestamp_us, @key_id, @endpoint, @requested_model, @deployment, @provider, @status_code,
             @error_class, @error_message, @input_tokens, @output_tokens, @cached_input_tokens, @cache_write_input_tokens, @reasoning_tokens,
-            @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed, @failed_attempts)
+            @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed, @failed_attempts, @cache_status)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -33,7 +33,8 @@ internal static class RequestRecordSql
                input_tokens AS InputTokens, output_tokens AS OutputTokens,
                cached_input_tokens AS CachedInputTokens, cache_write_input_tokens AS CacheWriteInputTokens, reasoning_tokens AS ReasoningTokens,
                usage_estimated AS UsageEstimated, cost_pusd AS CostPusd, latency_ms AS LatencyMs,
-               time_to_first_token_ms AS TimeToFirstTokenMs, streamed AS Streamed, failed_attempts AS FailedAttempts
+               time_to_first_token_ms AS TimeToFirstTokenMs, streamed AS Streamed, failed_attempts AS FailedAttempts,
+               cache_status AS CacheStatus
         FROM request_records
         """;
 

@@ -14,7 +14,7 @@ internal sealed partial class SqliteRequestRecordStore
         private readonly SqliteCommand _command;
         private readonly SqliteParameter _id, _timestamp, _keyId, _endpoint, _requestedModel, _deployment, _provider,
             _statusCode, _errorClass, _errorMessage, _inputTokens, _outputTokens, _cachedInputTokens, _cacheWriteInputTokens, _reasoningTokens,
-            _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed, _failedAttempts;
+            _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed, _failedAttempts, _cacheStatus;
 
         public InsertCommand(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -42,6 +42,7 @@ internal sealed partial class SqliteRequestRecordStore
             _timeToFirstToken = Add("@time_to_first_token_ms", SqliteType.Real);
             _streamed = Add("@streamed", SqliteType.Integer);
             _failedAttempts = Add("@failed_attempts", SqliteType.Text);
+            _cacheStatus = Add("@cache_status", SqliteType.Text);
             _command.Prepare();
         }
 
@@ -68,6 +69,7 @@ internal sealed partial class SqliteRequestRecordStore
             _timeToFirstToken.Value = (object?)record.TimeToFirstTokenMs ?? DBNull.Value;
             _streamed.Value = StorageValues.ToInteger(record.Streamed);
             _failedAttempts.Value = (object?)record.FailedAttempts ?? DBNull.Value;
+            _cacheStatus.Value = (object?)record.CacheStatus ?? DBNull.Value;
             return _command.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Gatehouse.Resilience;
+using Gatehouse.Hosting;
 using Gatehouse.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +27,7 @@ public sealed class ResilienceTests : IAsyncLifetime
 
     private Task<GatehouseServer> StartAsync(string resilience) => GatehouseServer.StartAsync(
         _primary.FallbackConfig("resilient", primarySettings: $", \"Resilience\": {resilience}"),
-        configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(DeploymentResilienceRegistry.TimeProviderKey, _clock));
+        configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(PolicyClock.ServiceKey, _clock));
 
     [Fact]
     public async Task RateLimited_RetryHonoursRetryAfter_OnTheSameDeployment()

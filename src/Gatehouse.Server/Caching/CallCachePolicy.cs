@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Gatehouse.Configuration;
+using Gatehouse.Gateway;
+using Gatehouse.OpenAI;
+using Gatehouse.Routing;
+
+namespace Gatehouse.Caching;
+
+/// <summary>
+/// How the response cache treats one call: whether it looks for a stored answer, whether it stores
+/// the fresh one, for how long, and in which namespace. Resolved from the alias's settings
+/// (<see cref="RouteCachePolicy"/>), then the call's <c>x-gatehouse-cache*</c> headers, which win.
+/// </summary>
+internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string Namespace)
+{
+    public const string DefaultNamespace = "default";
+
+    /// <summary>Reads the policy; null when the cache is off for this call, false with an error for a bad header.</summary>
+    public static bool TryRead(GatewayContext context, CacheOptions options, out CallCachePolicy? policy, out OpenAIError? error)
+    {
+        policy = null;
+        error = null;
+        var route = context.Route?.Cache ?? RouteCachePolicy.Off;
+        var headers = context.Http.Request.Headers;
+
+        var enabled = route.Enabled;
+        var lookup = true;
+        if (headers.TryGetValue(GatehouseHeaders.Cache, out var mode))
+        {
+            switch (mode.ToString().Trim().ToLowerInvariant())
+            {
+                case "on" or "true" or "1":
+                    enabled = true;
+                    break;
+                case "off" or "false" or "0":
+                    enabled = false;
+                    break;
+                case "refresh":
+                    enabled = true;
+                    lookup = false;
+                    break;
+                default:
+                    error = Invalid(GatehouseHeaders.Cache, mode.ToString(), "use one of: on, off, refresh");
+                    return false;
+            }
+        }
+
+        var ttl = route.Ttl;
+        if (headers.TryGetValue(GatehouseHeaders.CacheTtl, out var ttlValue))
+        {
+            if (!int.TryParse(ttlValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || seconds > options.MaxTtlSeconds)
+            {
+                error = Invalid(GatehouseHeaders.CacheTtl, ttlValue.ToString(), $"use whole seconds from 1 to {options.MaxTtlSeconds}");
+                return false;
+            }
+
+            ttl = TimeSpan.FromSeconds(seconds);
+        }
+
+        var space = DefaultNamespace;
+        if (headers.TryGetValue(GatehouseHeaders.CacheNamespace, out var spaceValue))
+        {
+            space = spaceValue.ToString();
+            if (!IsValidNamespace(space))
+            {
+                error = Invalid(GatehouseHeaders.CacheNamespace, space, "use 1 to 64 letters, digits, '.', '_' or '-'");
+                return false;
+            }
+        }
+
+        policy = enabled ? new CallCachePolicy(lookup, ttl, space) : null;
+        return true;
+    }
+
+    /// <summary>1 to 64 letters, digits, '.', '_' or '-'.</summary>
+    public static bool IsValidNamespace(string space) => NamespacePattern().IsMatch(space);
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex NamespacePattern();
+
+    private static OpenAIError Invalid(string header, string value, string rule) => new(
+        StatusCodes.Status400BadRequest, $"Header '{header}' has the value '{value}'; {rule}.", "invalid_request_error", header, "invalid_header");
+}

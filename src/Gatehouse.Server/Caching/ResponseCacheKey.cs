@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Gatehouse.Gateway;
+
+namespace Gatehouse.Caching;
+
+/// <summary>
+/// The cache key of a call: a SHA-256 over the namespace, the API, and the request body in a
+/// canonical form (object members sorted, whitespace gone), so two requests that mean the same
+/// thing share an answer however their JSON was laid out. Fields that cannot change the answer
+/// (<c>user</c>, <c>metadata</c>, <c>store</c>) are left out; everything else, <c>stream</c>
+/// included, is part of the key, because the stored answer is the exact bytes the client got.
+/// </summary>
+internal static class ResponseCacheKey
+{
+    private const string Version = "v1";
+
+    private static readonly HashSet<string> s_ignoredTopLevel = new(StringComparer.Ordinal) { "user", "metadata", "store" };
+
+    public static string Compute(GatewayContext context, string space)
+    {
+        var body = (context.ClientBody ?? context.Body)!.Memory;
+        using var document = JsonDocument.Parse(body);
+        var buffer = new ArrayBufferWriter<byte>(body.Length + 128);
+        buffer.Write(Encoding.UTF8.GetBytes($"{Version}\n{space}\n{context.Dialect}\n{context.EndpointName}\n"));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteCanonical(writer, document.RootElement, topLevel: true);
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        return "gatehouse:answer:" + Convert.ToHexStringLower(hash);
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element, bool topLevel = false)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                var members = element.EnumerateObject()
+                    .Where(p => !topLevel || !s_ignoredTopLevel.Contains(p.Name))
+                    .OrderBy(p => p.Name, StringComparer.Ordinal);
+                foreach (var member in members)
+                {
+                    writer.WritePropertyName(member.Name);
+                    WriteCanonical(writer, member.Value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    WriteCanonical(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                // Strings are re-escaped the same way every time; numbers keep their text.
+                element.WriteTo(writer);
+                break;
+        }
+    }
+}

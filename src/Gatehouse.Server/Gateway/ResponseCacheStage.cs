@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using Gatehouse.Caching;
+using Gatehouse.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Gateway;
+
+/// <summary>
+/// Serves a call from the response cache when an identical call was answered before, and makes
+/// identical calls in flight at the same time share one upstream call. The first of them
+/// produces the answer (through the rest of the pipeline, into a <see cref="SharedAnswer"/>);
+/// every one of them, the first included, replays it to its own client as it arrives, streams
+/// included. A successful answer is then stored. Hits and shared answers cost nothing and are
+/// recorded as <c>hit</c> / <c>coalesced</c>; the producing call is the <c>miss</c> that paid.
+/// </summary>
+internal sealed class ResponseCacheStage(
+    ResponseCache cache,
+    InFlightAnswers inFlight,
+    CacheCounters counters,
+    IOptionsMonitor<GatehouseOptions> options,
+    TimeProvider timeProvider)
+    : IGatewayStage
+{
+    public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
+    {
+        var settings = options.CurrentValue.Cache;
+        if (!CallCachePolicy.TryRead(context, settings, out var policy, out var invalid))
+        {
+            await context.RejectAsync(invalid!);
+            return;
+        }
+
+        if (policy is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var key = ResponseCacheKey.Compute(context, policy.Namespace);
+        if (policy.Lookup && await cache.GetAsync(key, context.Aborted) is { } stored)
+        {
+            await ServeStoredAsync(context, stored);
+            return;
+        }
+
+        var shared = inFlight.JoinOrStart(key, out var producer);
+        if (producer)
+        {
+            await ProduceAsync(context, next, key, shared, policy, settings);
+        }
+        else
+        {
+            await FollowAsync(context, next, shared);
+        }
+    }
+
+    private async Task ServeStoredAsync(GatewayContext context, CachedAnswer stored)
+    {
+        var response = context.Http.Response;
+        response.StatusCode = stored.StatusCode;
+        foreach (var (name, value) in stored.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        MarkFree(response, CacheStatuses.Hit);
+        var age = cache.AgeOf(stored);
+        response.Headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        context.CacheStatus = CacheStatuses.Hit;
+        counters.Count(CacheStatuses.Hit);
+        if (!stored.Streamed)
+        {
+            response.ContentLength = stored.Body.Length;
+            await response.Body.WriteAsync(stored.Body, context.Aborted);
+            return;
+        }
+
+        // A stored stream goes out as a stream: one event at a time, each flushed.
+        var body = stored.Body.AsMemory();
+        while (!body.IsEmpty)
+        {
+            var end = body.Span.IndexOf("\n\n"u8);
+            var length = end < 0 ? body.Length : end + 2;
+            await response.Body.WriteAsync(body[..length], context.Aborted);
+            await response.Body.FlushAsync(context.Aborted);
+            body = body[length..];
+        }
+    }
+
+    private async Task ProduceAsync(GatewayContext context, GatewayDelegate next, string key, SharedAnswer shared, CallCachePolicy policy, CacheOptions settings)
+    {
+        // Another call may have stored the answer between our lookup and our registration.
+        if (policy.Lookup && await cache.GetAsync(key, CancellationToken.None) is { } stored)
+        {
+            Publish(shared, stored);
+            inFlight.Remove(key, shared);
+            shared.Leave();
+            await ServeStoredAsync(context, stored);
+            return;
+        }
+
+        counters.Count(CacheStatuses.Miss);
+        var (producerHttp, producerResponse) = ProducerResponse.CreateContext(context.Http.Request, shared);
+        var producerContext = context.ForProducer(producerHttp);
+        var production = RunProducerAsync(producerContext, producerResponse, next, key, shared, policy, settings);
+        try
+        {
+            await shared.ReplayAsync(context.Http.Response, onlyIfShareable: false, static r => r.Headers[GatehouseHeaders.CacheStatus] = CacheStatuses.Miss, context.Aborted);
+        }
+        finally
+        {
+            // This caller's record is the upstream call's record, even when its own client left early.
+            shared.Leave();
+            var failure = await production;
+            context.AdoptOutcome(producerContext);
+            context.CacheStatus = CacheStatuses.Miss;
+            failure?.Throw();
+        }
+
+        if (shared.Outcome!.BodyAborted)
+        {
+            await StreamRelay.AbortBodyAsync(context.Http, timeProvider);
+        }
+    }
+
+    /// <summary>Runs the rest of the pipeline into the shared answer, then completes and (on success) stores it. Never throws: a failure is returned for the producing caller to rethrow.</summary>
+    private async Task<ExceptionDispatchInfo?> RunProducerAsync(
+        GatewayContext producerContext, ProducerResponse response, GatewayDelegate next, string key, SharedAnswer shared, CallCachePolicy policy, CacheOptions settings)
+    {
+        await Task.Yield();
+        ExceptionDispatchInfo? failure = null;
+        try
+        {
+            await next(producerContext);
+            await response.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            failure = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        var outcome = new SharedOutcome(
+            producerContext.StatusCode,
+            producerContext.ErrorClass,
+            producerContext.ErrorMessage,
+            producerContext.Deployment,
+            // An answer that never reached an upstream (a limit or budget of the producing caller's) is not the others' answer.
+            Shareable: failure is null && response.HasStarted && producerContext.Deployment is not null,
+            BodyAborted: response.BodyAborted || (failure is not null && response.HasStarted));
+        shared.Complete(outcome);
+        try
+        {
+            if (outcome.Succeeded && outcome.Shareable && shared.Length <= settings.MaxEntryKilobytes * 1024L)
+            {
+                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Request!.Stream, policy.Ttl);
+            }
+        }
+        finally
+        {
+            inFlight.Remove(key, shared);
+        }
+
+        return failure;
+    }
+
+    private async Task FollowAsync(GatewayContext context, GatewayDelegate next, SharedAnswer shared)
+    {
+        bool served;
+        try
+        {
+            served = await shared.ReplayAsync(context.Http.Response, onlyIfShareable: true, static r => MarkFree(r, CacheStatuses.Coalesced), context.Aborted);
+        }
+        finally
+        {
+            shared.Leave();
+        }
+
+        if (!served)
+        {
+            // The producing call was stopped for its own caller's reasons: this one makes its own call.
+            await next(context);
+            return;
+        }
+
+        var outcome = shared.Outcome!;
+        context.CacheStatus = CacheStatuses.Coalesced;
+        context.Deployment = outcome.Deployment;
+        context.StatusCode = outcome.StatusCode;
+        context.ErrorClass = outcome.ErrorClass;
+        context.ErrorMessage = outcome.ErrorMessage;
+        counters.Count(CacheStatuses.Coalesced);
+        if (outcome.BodyAborted)
+        {
+            await StreamRelay.AbortBodyAsync(context.Http, timeProvider);
+        }
+    }
+
+    /// <summary>Fills a shared answer from a stored one, for callers that joined while the producer found it stored.</summary>
+    private static void Publish(SharedAnswer shared, CachedAnswer stored)
+    {
+        shared.Start(stored.StatusCode, [.. stored.Headers]);
+        shared.Append(stored.Body);
+        shared.Complete(new SharedOutcome(stored.StatusCode, null, null, null, Shareable: true, BodyAborted: false));
+    }
+
+    /// <summary>Headers for a caller that did not pay: no token counts of its own, cost zero.</summary>
+    private static void MarkFree(HttpResponse response, string status)
+    {
+        var headers = response.Headers;
+        headers.Remove(GatehouseHeaders.InputTokens);
+        headers.Remove(GatehouseHeaders.OutputTokens);
+        headers.Remove(GatehouseHeaders.CachedTokens);
+        headers.Remove(GatehouseHeaders.ReasoningTokens);
+        headers.Remove(GatehouseHeaders.UsageEstimated);
+        headers[GatehouseHeaders.CostUsd] = "0";
+        headers[GatehouseHeaders.CacheStatus] = status;
+    }
+}
