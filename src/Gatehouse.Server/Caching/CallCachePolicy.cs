@@ -16,15 +16,19 @@ internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string
 {
     public const string DefaultNamespace = "default";
 
-    /// <summary>Reads the policy; null when the cache is off for this call, false with an error for a bad header.</summary>
-    public static bool TryRead(GatewayContext context, CacheOptions options, out CallCachePolicy? policy, out OpenAIError? error)
+    /// <summary>
+    /// Reads the policy; null when the cache is off for this call, false with an error for a bad
+    /// header. <paramref name="onForAll"/> (a degraded service level) turns the cache on for every
+    /// model; a call's own <c>x-gatehouse-cache: off</c> still wins.
+    /// </summary>
+    public static bool TryRead(GatewayContext context, CacheOptions options, bool onForAll, out CallCachePolicy? policy, out OpenAIError? error)
     {
         policy = null;
         error = null;
         var route = context.Route?.Cache ?? RouteCachePolicy.Off;
         var headers = context.Http.Request.Headers;
 
-        var enabled = route.Enabled;
+        var enabled = route.Enabled || onForAll;
         var lookup = true;
         if (headers.TryGetValue(GatehouseHeaders.Cache, out var mode))
         {

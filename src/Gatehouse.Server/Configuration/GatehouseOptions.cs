@@ -13,6 +13,8 @@ public sealed class GatehouseOptions
 
     public CacheOptions Cache { get; set; } = new();
 
+    public DegradationOptions Degradation { get; set; } = new();
+
     /// <summary>Largest accepted request body on <c>/v1/*</c>; bigger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 

@@ -40,6 +40,13 @@ internal static class GatehouseOptionsBinder
                         return options.Cache;
                     });
                     break;
+                case nameof(GatehouseOptions.Degradation):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Degradation, Strict);
+                        return options.Degradation;
+                    });
+                    break;
                 case nameof(GatehouseOptions.MaxRequestBodyBytes):
                     options.MaxRequestBodyBytes = Guarded(child, static c => c.Get<long>(Strict));
                     break;

@@ -179,6 +179,12 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:Cache:MaxEntryKilobytes and MaxMemoryMegabytes must be positive, and an entry no larger than the memory.");
         }
 
+        var degradation = options.Degradation;
+        if (!(degradation.DegradedAt > 0 && degradation.DegradedAt <= degradation.BasicAt && degradation.BasicAt <= degradation.EmergencyAt && degradation.EmergencyAt <= 1))
+        {
+            failures.Add($"{root}:Degradation: need 0 < DegradedAt <= BasicAt <= EmergencyAt <= 1 (shares of deployments out of rotation).");
+        }
+
         if (options.MaxRequestBodyBytes < 1024)
         {
             failures.Add($"{root}:MaxRequestBodyBytes must be at least 1024.");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Gatehouse.Configuration;
+using Gatehouse.Degradation;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Gatehouse.Resilience;
@@ -22,6 +24,7 @@ internal sealed class ForwardingStage(
     DeploymentStatsRegistry stats,
     DeploymentResilienceRegistry resilience,
     DeploymentLimiters limiters,
+    DegradationState degradation,
     TimeProvider timeProvider)
     : IGatewayStage
 {
@@ -34,11 +37,16 @@ internal sealed class ForwardingStage(
             return;
         }
 
-        var candidates = selector.Order(context.Route!, strategy);
+        var candidates = context.Degradation >= DegradationLevel.Basic
+            ? [CheapestHealthy(context.Route!)]
+            : selector.Order(context.Route!, strategy);
         if (noFallback && candidates.Count > 1)
         {
             candidates = [candidates[0]];
         }
+
+        // At "basic" the one cheapest healthy deployment is all there is: no dedicated chains either.
+        context.UsingDedicatedChain |= context.Degradation >= DegradationLevel.Basic;
 
         var last = await TryInOrderAsync(context, candidates);
         if (last is { Failure: var refusal } && refusal.HasDedicatedChain())
@@ -63,6 +71,13 @@ internal sealed class ForwardingStage(
         }
 
         await next(context);
+    }
+
+    /// <summary>The route's cheapest deployment still in rotation (the cheapest of all when none is).</summary>
+    private Deployment CheapestHealthy(ModelRoute route)
+    {
+        var byPrice = selector.Order(route, RoutingStrategy.Cheapest);
+        return byPrice.FirstOrDefault(d => !degradation.IsOutOfRotation(d)) ?? byPrice[0];
     }
 
     /// <summary>Tries deployments in order until one answers; a refusal with a dedicated chain stops the walk at once.</summary>

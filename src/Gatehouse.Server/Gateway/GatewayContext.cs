@@ -47,6 +47,9 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public Deployment? Deployment { get; set; }
 
+    /// <summary>The service level the call runs under (set by the degradation stage).</summary>
+    public Degradation.DegradationLevel Degradation { get; set; }
+
     /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>
     public bool HoldUpstreamFailures { get; set; }
 

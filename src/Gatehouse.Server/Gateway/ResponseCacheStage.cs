@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Gatehouse.Caching;
 using Gatehouse.Configuration;
+using Gatehouse.Degradation;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Gateway;
@@ -18,6 +19,7 @@ internal sealed class ResponseCacheStage(
     ResponseCache cache,
     InFlightAnswers inFlight,
     CacheCounters counters,
+    DegradationState degradation,
     IOptionsMonitor<GatehouseOptions> options,
     TimeProvider timeProvider)
     : IGatewayStage
@@ -25,7 +27,8 @@ internal sealed class ResponseCacheStage(
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
         var settings = options.CurrentValue.Cache;
-        if (!CallCachePolicy.TryRead(context, settings, out var policy, out var invalid))
+        // From "degraded" down, answers come from the cache wherever one is stored.
+        if (!CallCachePolicy.TryRead(context, settings, onForAll: degradation.Level >= DegradationLevel.Degraded, out var policy, out var invalid))
         {
             await context.RejectAsync(invalid!);
             return;

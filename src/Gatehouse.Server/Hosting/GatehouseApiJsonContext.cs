@@ -14,6 +14,8 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RequestRecordPage))]
 [JsonSerializable(typeof(Status.GatewayStatus))]
+[JsonSerializable(typeof(Degradation.DegradationView))]
+[JsonSerializable(typeof(Degradation.SetDegradationRequest))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatehouseApiJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Gatehouse.Caching;
+using Gatehouse.Degradation;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -26,6 +27,7 @@ internal static class GatehouseApp
         app.MapRecordEndpoints();
         app.MapStatusEndpoints();
         app.MapCacheEndpoints();
+        app.MapDegradationEndpoints();
         app.MapHealthEndpoints();
         app.MapGet("/", static () => TypedResults.Text("Gatehouse is running. OpenAI-compatible API under /v1, management under /api.\n"))
             .ExcludeFromDescription();

@@ -15,6 +15,7 @@ internal sealed partial class GatehouseInitializer(
     KeyRegistry keyRegistry,
     MasterKeyInitializer masterKey,
     GatehouseTelemetry telemetry,
+    Degradation.DegradationState degradation,
     ILogger<GatehouseInitializer> logger)
 {
     public async Task InitializeAsync(TextWriter console, CancellationToken cancellationToken)
@@ -26,6 +27,11 @@ internal sealed partial class GatehouseInitializer(
         keyRegistry.Load(keys);
         LogKeys(keys.Count);
         await masterKey.InitializeAsync(console, cancellationToken);
+        await degradation.LoadAsync(cancellationToken);
+        if (degradation.Current is { Source: "operator" } pinned)
+        {
+            LogPinnedLevel(pinned.Level, pinned.Reason);
+        }
     }
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Loaded {ModelCount} models from configuration.")]
@@ -33,4 +39,7 @@ internal sealed partial class GatehouseInitializer(
 
     [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "Loaded {KeyCount} virtual keys.")]
     private partial void LogKeys(int keyCount);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Service level pinned by an operator: {Level} ({Reason}).")]
+    private partial void LogPinnedLevel(Degradation.DegradationLevel level, string? reason);
 }

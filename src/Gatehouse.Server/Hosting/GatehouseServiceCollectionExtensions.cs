@@ -1,5 +1,6 @@
 using Gatehouse.Caching;
 using Gatehouse.Configuration;
+using Gatehouse.Degradation;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -62,6 +63,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<InFlightAnswers>();
         services.TryAddSingleton<CacheCounters>();
 
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<DegradationState>(sp, PolicyClock.From(sp)));
+
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ResponseRelay>();
@@ -73,6 +76,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<KeyRateLimiters>();
         services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ResponseCacheStage>();
+        services.TryAddSingleton<DegradationStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
             [
@@ -82,6 +86,7 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<ModelAccessStage>(),
                 sp.GetRequiredService<RateLimitStage>(),
                 sp.GetRequiredService<ResponseCacheStage>(),
+                sp.GetRequiredService<DegradationStage>(),
                 sp.GetRequiredService<ForwardingStage>(),
             ],
             sp.GetRequiredService<TimeProvider>()));

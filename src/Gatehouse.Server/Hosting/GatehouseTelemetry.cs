@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Gatehouse.Caching;
+using Gatehouse.Degradation;
 using Gatehouse.Records;
 
 namespace Gatehouse.Hosting;
@@ -14,7 +15,7 @@ internal sealed class GatehouseTelemetry : IDisposable
 
     private readonly Meter _meter;
 
-    public GatehouseTelemetry(IMeterFactory meterFactory, RequestRecordWriter records, CacheCounters cache)
+    public GatehouseTelemetry(IMeterFactory meterFactory, RequestRecordWriter records, CacheCounters cache, DegradationState degradation)
     {
         _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableCounter("gatehouse.records.written", () => records.WrittenCount, unit: "{record}", description: "Request records stored.");
@@ -30,6 +31,11 @@ internal sealed class GatehouseTelemetry : IDisposable
             },
             unit: "{call}",
             description: "Calls the response cache took part in, by status: hit (served from the cache), miss (went upstream), coalesced (shared a call in flight).");
+        _meter.CreateObservableGauge(
+            "gatehouse.degradation.level",
+            () => (int)degradation.Level,
+            unit: "{level}",
+            description: "The service level in force: 0 full, 1 degraded, 2 basic, 3 emergency.");
     }
 
     public void Dispose() => _meter.Dispose();

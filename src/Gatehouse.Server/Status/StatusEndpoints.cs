@@ -1,4 +1,5 @@
 using Gatehouse.Caching;
+using Gatehouse.Degradation;
 using Gatehouse.Hosting;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gatehouse.Status;
 
-/// <summary><c>GET /api/status</c> (admin): every deployment's live state — calls in flight, recent latency, circuit breaker.</summary>
+/// <summary><c>GET /api/status</c> (admin): the degradation level, every deployment's live state (calls in flight, recent latency, circuit breaker), and the cache's counts.</summary>
 internal static class StatusEndpoints
 {
     public static IEndpointRouteBuilder MapStatusEndpoints(this IEndpointRouteBuilder endpoints)
@@ -16,7 +17,7 @@ internal static class StatusEndpoints
     }
 
     private static Ok<GatewayStatus> GetStatus(
-        RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience, CacheCounters cache, InFlightAnswers inFlight)
+        RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience, CacheCounters cache, InFlightAnswers inFlight, DegradationState degradation)
     {
         var deployments = routes.Current.Routes
             .SelectMany(r => r.Deployments.Concat(r.ContextWindowFallbacks ?? []).Concat(r.ContentPolicyFallbacks ?? []))
@@ -33,11 +34,11 @@ internal static class StatusEndpoints
         var models = routes.Current.Routes.OrderBy(r => r.PublicName, StringComparer.Ordinal)
             .Select(r => new ModelStatus(r.PublicName, r.Strategy.ToString(), [.. r.Deployments.Select(d => d.Name)]))
             .ToArray();
-        return TypedResults.Ok(new GatewayStatus(models, deployments, new CacheStatus(cache.Hits, cache.Misses, cache.Coalesced, inFlight.Count)));
+        return TypedResults.Ok(new GatewayStatus(degradation.Current.ToView(), models, deployments, new CacheStatus(cache.Hits, cache.Misses, cache.Coalesced, inFlight.Count)));
     }
 }
 
-public sealed record GatewayStatus(IReadOnlyList<ModelStatus> Models, IReadOnlyList<DeploymentStatus> Deployments, CacheStatus Cache);
+public sealed record GatewayStatus(DegradationView Degradation, IReadOnlyList<ModelStatus> Models, IReadOnlyList<DeploymentStatus> Deployments, CacheStatus Cache);
 
 /// <summary>The response cache since start: answers served from it, upstream calls made for it, calls that shared one in flight, and answers being produced now.</summary>
 public sealed record CacheStatus(long Hits, long Misses, long Coalesced, int InFlight);

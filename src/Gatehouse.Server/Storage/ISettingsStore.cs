@@ -7,4 +7,7 @@ public interface ISettingsStore
 
     /// <summary>Sets the value only if none exists; returns the value now stored (so concurrent first starts agree).</summary>
     Task<string> GetOrAddAsync(string name, string value, CancellationToken cancellationToken);
+
+    /// <summary>Stores the value, replacing any; null removes the setting.</summary>
+    Task SetAsync(string name, string? value, CancellationToken cancellationToken);
 }

@@ -2,12 +2,16 @@ using Dapper;
 
 namespace Gatehouse.Storage;
 
-/// <summary>Named settings in SQLite. A value, once stored, is never replaced by <see cref="GetOrAddAsync"/>.</summary>
+/// <summary>Named settings in SQLite. <see cref="GetOrAddAsync"/> never replaces a value; <see cref="SetAsync"/> does.</summary>
 internal sealed class SqliteSettingsStore(SqliteDatabase database) : ISettingsStore
 {
     private const string GetSql = "SELECT value FROM settings WHERE name = @Name";
 
     private const string InsertIfMissingSql = "INSERT INTO settings (name, value) VALUES (@Name, @Value) ON CONFLICT (name) DO NOTHING";
+
+    private const string UpsertSql = "INSERT INTO settings (name, value) VALUES (@Name, @Value) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+
+    private const string DeleteSql = "DELETE FROM settings WHERE name = @Name";
 
     public async Task<string?> GetAsync(string name, CancellationToken cancellationToken)
     {
@@ -22,10 +26,18 @@ internal sealed class SqliteSettingsStore(SqliteDatabase database) : ISettingsSt
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // Rows are never updated or deleted, so whichever insert won is what every caller reads back.
+        // Settings read this way are never set again, so whichever insert won is what every caller reads back.
         await connection.ExecuteAsync(
             new CommandDefinition(InsertIfMissingSql, new { Name = name, Value = value }, cancellationToken: cancellationToken));
         return await connection.QuerySingleAsync<string>(
             new CommandDefinition(GetSql, new { Name = name }, cancellationToken: cancellationToken));
+    }
+
+    public async Task SetAsync(string name, string? value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            value is null ? DeleteSql : UpsertSql, new { Name = name, Value = value }, cancellationToken: cancellationToken));
     }
 }

@@ -29,10 +29,10 @@ public sealed class CoalescingTests : IAsyncLifetime
             "Models": { "cached": { "Deployments": [ "primary" ], "Cache": { "Enabled": true } } } } }
         """);
 
-    private static async Task WaitForCallersAsync(GatehouseServer server, int callers)
+    private static async Task WaitForCallersAsync(GatehouseServer server, int callers, bool exactly = false)
     {
         var inFlight = server.GetService<InFlightAnswers>();
-        while (inFlight.WaitingCallers < callers)
+        while (exactly ? inFlight.WaitingCallers != callers : inFlight.WaitingCallers < callers)
         {
             await Task.Delay(10, Ct);
         }
@@ -133,6 +133,7 @@ public sealed class CoalescingTests : IAsyncLifetime
         await WaitForCallersAsync(server, 2);
         await hangUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => producer);
+        await WaitForCallersAsync(server, 1, exactly: true); // Gatehouse has seen the hang-up
         _release.SetResult();
 
         using var followed = await follower;

@@ -39,6 +39,21 @@ public abstract class SettingsStoreContract
     }
 
     [Fact]
+    public async Task Set_ReplacesTheValue_AndNullRemovesIt()
+    {
+        var store = await CreateStoreAsync();
+        await store.GetOrAddAsync("name", "first", Ct);
+
+        await store.SetAsync("name", "second", Ct);
+        Assert.Equal("second", await store.GetAsync("name", Ct));
+
+        await store.SetAsync("name", null, Ct);
+        Assert.Null(await store.GetAsync("name", Ct));
+        await store.SetAsync("fresh", "value", Ct);
+        Assert.Equal("value", await store.GetAsync("fresh", Ct));
+    }
+
+    [Fact]
     public async Task GetOrAdd_NamesAreIndependent()
     {
         var store = await CreateStoreAsync();

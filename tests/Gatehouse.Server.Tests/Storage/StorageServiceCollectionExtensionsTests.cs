@@ -56,5 +56,7 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         public Task<string?> GetAsync(string name, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
         public Task<string> GetOrAddAsync(string name, string value, CancellationToken cancellationToken) => Task.FromResult(value);
+
+        public Task SetAsync(string name, string? value, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
