@@ -107,6 +107,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:RequestsPerMinute and {key}:MaxConcurrency must be 0 (unlimited) or positive.");
             }
 
+            if (deployment.TokensPerMinute < 0)
+            {
+                failures.Add($"{key}:TokensPerMinute must be 0 (unlimited) or positive.");
+            }
+
             if (deployment.FirstTokenTimeoutSeconds < 0)
             {
                 failures.Add($"{key}:FirstTokenTimeoutSeconds must be 0 (off) or positive.");

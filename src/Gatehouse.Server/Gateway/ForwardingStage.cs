@@ -22,6 +22,7 @@ internal sealed class ForwardingStage(
     DeploymentStatsRegistry stats,
     DeploymentResilienceRegistry resilience,
     DeploymentLimiters limiters,
+    UsageMeter meter,
     TimeProvider timeProvider)
     : IGatewayStage
 {
@@ -65,10 +66,15 @@ internal sealed class ForwardingStage(
         await next(context);
     }
 
-    /// <summary>Tries deployments in order until one answers; a refusal with a dedicated chain stops the walk at once.</summary>
+    /// <summary>
+    /// Tries deployments in order until one answers; a refusal with a dedicated chain stops the walk
+    /// at once. When the last one was at its own cap, the client hears of the cap that frees up
+    /// soonest, so its Retry-After is the earliest moment some deployment can take the call.
+    /// </summary>
     private async Task<AttemptFailure?> TryInOrderAsync(GatewayContext context, IReadOnlyList<Deployment> deployments)
     {
         AttemptFailure? last = null;
+        AttemptFailure? soonestBusy = null;
         foreach (var deployment in deployments)
         {
             last = await TryDeploymentAsync(context, deployment);
@@ -76,9 +82,14 @@ internal sealed class ForwardingStage(
             {
                 break;
             }
+
+            if (last is { Failure: UpstreamFailure.DeploymentBusy, RetryAfter: { } wait } && !(soonestBusy?.RetryAfter <= wait))
+            {
+                soonestBusy = last;
+            }
         }
 
-        return last;
+        return last is { Failure: UpstreamFailure.DeploymentBusy } && soonestBusy is not null ? soonestBusy : last;
     }
 
     /// <summary>Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the failure that ends its turn, or null when it answered.</summary>
@@ -133,14 +144,18 @@ internal sealed class ForwardingStage(
         headers[GatehouseHeaders.Provider] = deployment.Provider.Name;
     }
 
-    /// <summary>One attempt, counted in the deployment's in-flight number and, when it succeeds, its latency average.</summary>
+    /// <summary>
+    /// One attempt within the deployment's own caps, counted in its in-flight number and, when it
+    /// succeeds, its latency average. Its token reservation is settled with the attempt's usage.
+    /// </summary>
     private async Task MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
     {
-        using var leases = limiters.TryEnter(deployment, out var retryAfter);
-        if (leases is null)
+        var estimatedTokens = deployment.TokensPerMinute > 0 ? meter.EstimateCallTokens(context) : 0;
+        using var lease = limiters.TryEnter(deployment, estimatedTokens, out var refusal);
+        if (lease is null)
         {
             context.DeferredFailure = new AttemptFailure(
-                UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured request limit.", retryAfter);
+                UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured {refusal!.Cap}.", refusal.RetryAfter, RateLimit: refusal.RateLimit);
             return;
         }
 
@@ -155,6 +170,7 @@ internal sealed class ForwardingStage(
         }
         finally
         {
+            lease.Settle(context.Usage.TotalTokens);
             deploymentStats.Exit(timeProvider.GetElapsedTime(started).TotalMilliseconds, succeeded);
         }
     }

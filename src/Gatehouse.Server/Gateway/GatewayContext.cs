@@ -34,6 +34,9 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public ParsedRequest? Request { get; set; }
 
+    /// <summary>The request's input tokens as the tokenizer counted them, once per call (see <see cref="UsageMeter.EstimateInput"/>); null until something needed it.</summary>
+    public int? EstimatedInputTokens { get; set; }
+
     /// <summary>The client's own body when it was translated (Anthropic dialect), for native passthrough.</summary>
     public PooledBody? ClientBody { get; set; }
 

@@ -30,7 +30,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();
-        services.TryAddSingleton<DeploymentLimiters>();
+        services.TryAddSingleton(static sp => new DeploymentLimiters(LimiterClock(sp)));
         services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(
             sp.GetKeyedService<TimeProvider>(DeploymentResilienceRegistry.TimeProviderKey) ?? sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
@@ -55,7 +55,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RecordingStage>();
         services.TryAddSingleton<RequestReadingStage>();
         services.TryAddSingleton<ModelAccessStage>();
-        services.TryAddSingleton<KeyRateLimiters>();
+        services.TryAddSingleton(static sp => new KeyRateLimiters(LimiterClock(sp)));
         services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
@@ -74,4 +74,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         return services;
     }
+
+    /// <summary>The clock of the token limiters: the app's, unless a test keyed its own (a FakeTimeProvider).</summary>
+    private static TimeProvider LimiterClock(IServiceProvider services) =>
+        services.GetKeyedService<TimeProvider>(TokensPerMinuteLimiter.TimeProviderKey) ?? services.GetRequiredService<TimeProvider>();
 }
