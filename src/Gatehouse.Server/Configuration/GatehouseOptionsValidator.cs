@@ -178,6 +178,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:RecordQueueCapacity must be at least 1.");
         }
 
+        if (options.MaxRequestedRetries is < 0 or > 10)
+        {
+            failures.Add($"{root}:MaxRequestedRetries must be between 0 and 10.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

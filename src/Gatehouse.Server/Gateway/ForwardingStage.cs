@@ -1,8 +1,10 @@
 using System.Globalization;
+using Gatehouse.Configuration;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Gateway;
 
@@ -14,6 +16,8 @@ namespace Gatehouse.Gateway;
 /// that already started is never retried. The last deployment's failure is the client's error.
 /// An Anthropic-dialect call to a provider that speaks Anthropic natively skips translation: the
 /// client's own body goes up (model renamed) and the answer comes back as Anthropic sent it.
+/// The strategy, fallback and retries follow the call's <c>x-gatehouse-*</c> headers, else the
+/// key's routing preferences, else the model alias's configuration.
 /// </summary>
 internal sealed class ForwardingStage(
     ResponseRelay relay,
@@ -23,20 +27,22 @@ internal sealed class ForwardingStage(
     DeploymentResilienceRegistry resilience,
     DeploymentLimiters limiters,
     UsageMeter meter,
+    IOptionsMonitor<GatehouseOptions> options,
     TimeProvider timeProvider)
     : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        if (!RequestOverrides.TryRead(context.Http.Request.Headers, out var strategy, out var noFallback, out var invalid))
+        if (!RequestOverrides.TryRead(context.Http.Request.Headers, options.CurrentValue.MaxRequestedRetries, out var overrides, out var invalid))
         {
             await context.RejectAsync(invalid!);
             await next(context);
             return;
         }
 
-        var candidates = selector.Order(context.Route!, strategy);
-        if (noFallback && candidates.Count > 1)
+        var routing = context.Routing = overrides.Over(context.Caller?.Key?.Routing);
+        var candidates = selector.Order(context.Route!, routing.Strategy);
+        if (routing.Fallback == false && candidates.Count > 1)
         {
             candidates = [candidates[0]];
         }
@@ -97,7 +103,7 @@ internal sealed class ForwardingStage(
     {
         try
         {
-            return await resilience.For(deployment).ExecuteAsync(
+            return await resilience.For(deployment, context.Routing.MaxRetries).ExecuteAsync(
                 static async (state, _) =>
                 {
                     var (stage, context, deployment) = state;

@@ -50,14 +50,17 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public Deployment? Deployment { get; set; }
 
+    /// <summary>The call's routing where it differs from its alias: its headers over its key's preferences (set by forwarding).</summary>
+    public RoutingPreferences Routing { get; set; } = RoutingPreferences.None;
+
     /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>
     public bool HoldUpstreamFailures { get; set; }
 
     /// <summary>The current attempt's failure, held back; the forwarding stage retries, falls back, or finally answers with it.</summary>
     public AttemptFailure? DeferredFailure { get; set; }
 
-    /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet.</summary>
-    public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && refusal switch
+    /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet (and the call may leave its first deployment).</summary>
+    public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && Routing.Fallback != false && refusal switch
     {
         UpstreamFailure.ContextLengthExceeded => Route?.ContextWindowFallbacks is { Count: > 0 },
         UpstreamFailure.ContentPolicy => Route?.ContentPolicyFallbacks is { Count: > 0 },

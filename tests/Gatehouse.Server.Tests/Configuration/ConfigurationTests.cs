@@ -20,6 +20,7 @@ public sealed class ConfigurationTests
         { """{ "Gatehouse": { "Providers": { "az": { "Type": "AzureOpenAI", "BaseUrl": "https://x.openai.azure.com" } } } }""", "Gatehouse:Providers:az:ApiVersion is required" },
         { """{ "Gatehouse": { "Deployments": { "d": { "Provider": "simulator" } } } }""", "Gatehouse:Deployments:d:Model is required" },
         { """{ "Gatehouse": { "Deployments": { "sim-small": { "TokensPerMinute": -1 } } } }""", "Gatehouse:Deployments:sim-small:TokensPerMinute must be 0 (unlimited) or positive" },
+        { """{ "Gatehouse": { "MaxRequestedRetries": 11 } }""", "Gatehouse:MaxRequestedRetries must be between 0 and 10" },
     };
 
     [Theory]
