@@ -37,6 +37,12 @@ public sealed class DeploymentOptions
     /// <summary>Calls in flight at once to this deployment; 0 = unlimited. Over it, the call falls back.</summary>
     public int MaxConcurrency { get; set; }
 
+    /// <summary>
+    /// Tokens (input + output) per minute Gatehouse sends to this deployment; 0 = unlimited. Each
+    /// attempt reserves the call's estimated size and settles with the real usage. Over it, the call falls back.
+    /// </summary>
+    public int TokensPerMinute { get; set; }
+
     /// <summary>Retries on this deployment and its circuit breaker.</summary>
     public ResilienceOptions Resilience { get; set; } = new();
 

@@ -20,4 +20,11 @@ public sealed class GatehouseOptions
 
     /// <summary>Request records waiting for the database; when full, new records are dropped and counted.</summary>
     public int RecordQueueCapacity { get; set; } = 50_000;
+
+    /// <summary>
+    /// The most retries per deployment a client may ask for with the <c>x-gatehouse-retries</c>
+    /// header (0–10). Clients are not trusted with more load on the upstreams than this; a key's
+    /// routing settings, set by an admin, may go up to 10.
+    /// </summary>
+    public int MaxRequestedRetries { get; set; } = 3;
 }

@@ -53,6 +53,9 @@ internal static class GatehouseOptionsBinder
                 case nameof(GatehouseOptions.RecordQueueCapacity):
                     options.RecordQueueCapacity = Guarded(child, static c => c.Get<int>(Strict));
                     break;
+                case nameof(GatehouseOptions.MaxRequestedRetries):
+                    options.MaxRequestedRetries = Guarded(child, static c => c.Get<int>(Strict));
+                    break;
                 default:
                     throw new GatehouseConfigurationException($"'{child.Path}' is not a Gatehouse setting.");
             }

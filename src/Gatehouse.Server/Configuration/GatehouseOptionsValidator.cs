@@ -107,6 +107,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:RequestsPerMinute and {key}:MaxConcurrency must be 0 (unlimited) or positive.");
             }
 
+            if (deployment.TokensPerMinute < 0)
+            {
+                failures.Add($"{key}:TokensPerMinute must be 0 (unlimited) or positive.");
+            }
+
             if (deployment.FirstTokenTimeoutSeconds < 0)
             {
                 failures.Add($"{key}:FirstTokenTimeoutSeconds must be 0 (off) or positive.");
@@ -193,6 +198,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
         if (options.RecordQueueCapacity < 1)
         {
             failures.Add($"{root}:RecordQueueCapacity must be at least 1.");
+        }
+
+        if (options.MaxRequestedRetries is < 0 or > 10)
+        {
+            failures.Add($"{root}:MaxRequestedRetries must be between 0 and 10.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

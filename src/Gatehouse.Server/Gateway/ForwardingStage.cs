@@ -5,6 +5,7 @@ using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Gateway;
 
@@ -16,6 +17,8 @@ namespace Gatehouse.Gateway;
 /// that already started is never retried. The last deployment's failure is the client's error.
 /// An Anthropic-dialect call to a provider that speaks Anthropic natively skips translation: the
 /// client's own body goes up (model renamed) and the answer comes back as Anthropic sent it.
+/// The strategy, fallback and retries follow the call's <c>x-gatehouse-*</c> headers, else the
+/// key's routing preferences, else the model alias's configuration.
 /// </summary>
 internal sealed class ForwardingStage(
     ResponseRelay relay,
@@ -24,23 +27,32 @@ internal sealed class ForwardingStage(
     DeploymentStatsRegistry stats,
     DeploymentResilienceRegistry resilience,
     DeploymentLimiters limiters,
+    UsageMeter meter,
     DegradationState degradation,
+    IOptionsMonitor<GatehouseOptions> options,
     TimeProvider timeProvider)
     : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        if (!RequestOverrides.TryRead(context.Http.Request.Headers, out var strategy, out var noFallback, out var invalid))
+        if (!RequestOverrides.TryRead(context.Http.Request.Headers, options.CurrentValue.MaxRequestedRetries, out var overrides, out var invalid))
         {
             await context.RejectAsync(invalid!);
             await next(context);
             return;
         }
 
+        var routing = context.Routing = overrides.Over(context.Caller?.Key?.Routing);
+        if (context.Degradation >= DegradationLevel.Degraded)
+        {
+            // Below full service, retries are optional work: a failing deployment hands over at once.
+            routing = context.Routing = routing with { MaxRetries = 0 };
+        }
+
         var candidates = context.Degradation >= DegradationLevel.Basic
             ? [CheapestHealthy(context.Route!)]
-            : selector.Order(context.Route!, strategy);
-        if (noFallback && candidates.Count > 1)
+            : selector.Order(context.Route!, routing.Strategy);
+        if (routing.Fallback == false && candidates.Count > 1)
         {
             candidates = [candidates[0]];
         }
@@ -80,10 +92,15 @@ internal sealed class ForwardingStage(
         return byPrice.FirstOrDefault(d => !degradation.IsOutOfRotation(d)) ?? byPrice[0];
     }
 
-    /// <summary>Tries deployments in order until one answers; a refusal with a dedicated chain stops the walk at once.</summary>
+    /// <summary>
+    /// Tries deployments in order until one answers; a refusal with a dedicated chain stops the walk
+    /// at once. When the last one was at its own cap, the client hears of the cap that frees up
+    /// soonest, so its Retry-After is the earliest moment some deployment can take the call.
+    /// </summary>
     private async Task<AttemptFailure?> TryInOrderAsync(GatewayContext context, IReadOnlyList<Deployment> deployments)
     {
         AttemptFailure? last = null;
+        AttemptFailure? soonestBusy = null;
         foreach (var deployment in deployments)
         {
             last = await TryDeploymentAsync(context, deployment);
@@ -91,9 +108,14 @@ internal sealed class ForwardingStage(
             {
                 break;
             }
+
+            if (last is { Failure: UpstreamFailure.DeploymentBusy, RetryAfter: { } wait } && !(soonestBusy?.RetryAfter <= wait))
+            {
+                soonestBusy = last;
+            }
         }
 
-        return last;
+        return last is { Failure: UpstreamFailure.DeploymentBusy } && soonestBusy is not null ? soonestBusy : last;
     }
 
     /// <summary>Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the failure that ends its turn, or null when it answered.</summary>
@@ -101,7 +123,7 @@ internal sealed class ForwardingStage(
     {
         try
         {
-            return await resilience.For(deployment).ExecuteAsync(
+            return await resilience.For(deployment, context.Routing.MaxRetries).ExecuteAsync(
                 static async (state, _) =>
                 {
                     var (stage, context, deployment) = state;
@@ -148,14 +170,18 @@ internal sealed class ForwardingStage(
         headers[GatehouseHeaders.Provider] = deployment.Provider.Name;
     }
 
-    /// <summary>One attempt, counted in the deployment's in-flight number and, when it succeeds, its latency average.</summary>
+    /// <summary>
+    /// One attempt within the deployment's own caps, counted in its in-flight number and, when it
+    /// succeeds, its latency average. Its token reservation is settled with the attempt's usage.
+    /// </summary>
     private async Task MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
     {
-        using var leases = limiters.TryEnter(deployment, out var retryAfter);
-        if (leases is null)
+        var estimatedTokens = deployment.TokensPerMinute > 0 ? meter.EstimateCallTokens(context) : 0;
+        using var lease = limiters.TryEnter(deployment, estimatedTokens, out var refusal);
+        if (lease is null)
         {
             context.DeferredFailure = new AttemptFailure(
-                UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured request limit.", retryAfter);
+                UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured {refusal!.Cap}.", refusal.RetryAfter, RateLimit: refusal.RateLimit);
             return;
         }
 
@@ -170,6 +196,7 @@ internal sealed class ForwardingStage(
         }
         finally
         {
+            lease.Settle(context.Usage.TotalTokens);
             deploymentStats.Exit(timeProvider.GetElapsedTime(started).TotalMilliseconds, succeeded);
         }
     }

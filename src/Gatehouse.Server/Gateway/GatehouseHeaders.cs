@@ -1,6 +1,6 @@
 namespace Gatehouse.Gateway;
 
-/// <summary>The <c>x-gatehouse-*</c> response headers, documented in the README.</summary>
+/// <summary>The <c>x-gatehouse-*</c> headers Gatehouse sends and reads, documented in docs/api.md.</summary>
 internal static class GatehouseHeaders
 {
     public const string RequestId = "x-gatehouse-request-id";
@@ -15,6 +15,9 @@ internal static class GatehouseHeaders
 
     /// <summary>Request header: <c>off</c> tries only the first deployment (no fallback to the others).</summary>
     public const string Fallback = "x-gatehouse-fallback";
+
+    /// <summary>Request header: retries on each deployment for this call, 0 to <c>Gatehouse:MaxRequestedRetries</c>.</summary>
+    public const string Retries = "x-gatehouse-retries";
 
     /// <summary>Request header: a routing strategy for this call (<c>Ordered</c>, <c>Weighted</c>, <c>LeastBusy</c>, <c>LowestLatency</c>, <c>Cheapest</c>).</summary>
     public const string Strategy = "x-gatehouse-strategy";

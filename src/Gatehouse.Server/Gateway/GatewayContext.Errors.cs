@@ -38,6 +38,8 @@ internal sealed partial class GatewayContext
             response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        failure.RateLimit?.WriteTo(response.Headers);
+
         if (failure.PassOn is not { } passOn)
         {
             await RejectAsync(OpenAIError.Upstream(failure.Failure.StatusCode(), failure.Message, failure.Failure.ErrorClass()));

@@ -34,6 +34,9 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public ParsedRequest? Request { get; set; }
 
+    /// <summary>The request's input tokens as the tokenizer counted them, once per call (see <see cref="UsageMeter.EstimateInput"/>); null until something needed it.</summary>
+    public int? EstimatedInputTokens { get; set; }
+
     /// <summary>The client's own body when it was translated (Anthropic dialect), for native passthrough.</summary>
     public PooledBody? ClientBody { get; set; }
 
@@ -50,14 +53,17 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     /// <summary>The service level the call runs under (set by the degradation stage).</summary>
     public Degradation.DegradationLevel Degradation { get; set; }
 
+    /// <summary>The call's routing where it differs from its alias: its headers over its key's preferences (set by forwarding).</summary>
+    public RoutingPreferences Routing { get; set; } = RoutingPreferences.None;
+
     /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>
     public bool HoldUpstreamFailures { get; set; }
 
     /// <summary>The current attempt's failure, held back; the forwarding stage retries, falls back, or finally answers with it.</summary>
     public AttemptFailure? DeferredFailure { get; set; }
 
-    /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet.</summary>
-    public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && refusal switch
+    /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet (and the call may leave its first deployment).</summary>
+    public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && Routing.Fallback != false && refusal switch
     {
         UpstreamFailure.ContextLengthExceeded => Route?.ContextWindowFallbacks is { Count: > 0 },
         UpstreamFailure.ContentPolicy => Route?.ContentPolicyFallbacks is { Count: > 0 },
@@ -98,6 +104,7 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
         ClientBody = ClientBody,
         ClientModel = ClientModel,
         Route = Route,
+        EstimatedInputTokens = EstimatedInputTokens,
     };
 
     /// <summary>Takes the outcome of the call that produced this caller's answer: it is this caller's upstream call.</summary>
@@ -105,6 +112,7 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     {
         Deployment = producer.Deployment;
         NativePassthrough = producer.NativePassthrough;
+        Routing = producer.Routing;
         FailedAttempts = producer.FailedAttempts;
         StatusCode = producer.StatusCode;
         ErrorClass = producer.ErrorClass;

@@ -25,8 +25,19 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
         return new TokenUsage(EstimateInput(context), output, Estimated: true);
     }
 
-    /// <summary>The request's input tokens, counted with the tokenizer (the prompt, or the embedding input).</summary>
-    public int EstimateInput(GatewayContext context)
+    /// <summary>
+    /// The call's size for token limits: its input plus the output it allows (<c>max_tokens</c>).
+    /// Key and deployment limits reserve the same number; the real usage settles it afterwards.
+    /// </summary>
+    public int EstimateCallTokens(GatewayContext context) => EstimateInput(context) + (context.Request!.MaxOutputTokens ?? 0);
+
+    /// <summary>
+    /// The request's input tokens, counted with the tokenizer (the prompt, or the embedding input)
+    /// once per call: limits, retries, fallbacks and usage estimates all reuse the count.
+    /// </summary>
+    public int EstimateInput(GatewayContext context) => context.EstimatedInputTokens ??= CountInput(context);
+
+    private int CountInput(GatewayContext context)
     {
         using var document = JsonDocument.Parse(context.Body!.Memory);
         return context.Operation == ApiOperation.ChatCompletions

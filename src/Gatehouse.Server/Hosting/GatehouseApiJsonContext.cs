@@ -9,6 +9,7 @@ namespace Gatehouse.Hosting;
 /// <summary>Source-generated JSON for the <c>/api/*</c> boundary (camelCase, like ASP.NET Core's web defaults).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(UpdateKeyRequest))]
 [JsonSerializable(typeof(KeyResponse))]
 [JsonSerializable(typeof(KeyResponse[]))]
 [JsonSerializable(typeof(RequestRecord))]

@@ -34,7 +34,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();
-        services.TryAddSingleton<DeploymentLimiters>();
+        services.TryAddSingleton(static sp => new DeploymentLimiters(PolicyClock.From(sp)));
         services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(PolicyClock.From(sp)));
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
 
@@ -73,7 +73,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RecordingStage>();
         services.TryAddSingleton<RequestReadingStage>();
         services.TryAddSingleton<ModelAccessStage>();
-        services.TryAddSingleton<KeyRateLimiters>();
+        services.TryAddSingleton(static sp => new KeyRateLimiters(PolicyClock.From(sp)));
         services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ResponseCacheStage>();
         services.TryAddSingleton<DegradationStage>();

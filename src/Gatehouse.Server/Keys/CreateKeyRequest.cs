@@ -13,4 +13,6 @@ public sealed record CreateKeyRequest
     public int? RequestsPerMinute { get; init; }
     /// <summary>Tokens (input + output) per minute on <c>/v1/*</c>; omit for unlimited.</summary>
     public int? TokensPerMinute { get; init; }
+    /// <summary>How this key's calls are routed where it differs from the model alias; omit for as configured.</summary>
+    public KeyRoutingSettings? Routing { get; init; }
 }

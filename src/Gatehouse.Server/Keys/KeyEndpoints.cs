@@ -13,6 +13,7 @@ internal static class KeyEndpoints
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
         group.MapGet("/{id}", GetAsync);
+        group.MapPatch("/{id}", UpdateAsync);
         group.MapPost("/{id}/revoke", RevokeAsync);
         group.MapDelete("/{id}", RevokeAsync);
         return group;
@@ -50,6 +51,8 @@ internal static class KeyEndpoints
             errors["allowedModels"] = ["Model names must not be empty."];
         }
 
+        AddProblems(errors, request.Routing);
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -57,6 +60,35 @@ internal static class KeyEndpoints
 
         var (key, secret) = await keys.CreateAsync(request, cancellationToken);
         return TypedResults.Created($"/api/keys/{key.Id}", KeyResponse.From(key, secret));
+    }
+
+    private static async Task<Results<Ok<KeyResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string id, UpdateKeyRequest request, KeyService keys, IKeyStore store, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        foreach (var name in request.Unsupported?.Keys ?? Enumerable.Empty<string>())
+        {
+            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing'."];
+        }
+
+        AddProblems(errors, request.Routing);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var key = request.HasRouting
+            ? await keys.UpdateRoutingAsync(id, request.Routing?.ToPreferences(), cancellationToken)
+            : await store.GetAsync(id, cancellationToken);
+        return key is null ? NotFound(id) : TypedResults.Ok(KeyResponse.From(key));
+    }
+
+    private static void AddProblems(Dictionary<string, string[]> errors, KeyRoutingSettings? routing)
+    {
+        foreach (var (field, message) in routing?.Problems() ?? [])
+        {
+            errors[field] = [message];
+        }
     }
 
     private static async Task<Ok<KeyResponse[]>> ListAsync(IKeyStore store, CancellationToken cancellationToken)

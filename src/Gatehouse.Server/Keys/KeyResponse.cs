@@ -13,8 +13,10 @@ public sealed record KeyResponse(
     DateTimeOffset? RevokedAt,
     int? RequestsPerMinute,
     int? TokensPerMinute,
-    string? Key = null)
+    string? Key = null,
+    KeyRoutingSettings? Routing = null)
 {
     internal static KeyResponse From(VirtualKey key, string? secret = null) =>
-        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, key.TokensPerMinute, secret);
+        new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, key.TokensPerMinute, secret,
+            KeyRoutingSettings.From(key.Routing));
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Routing;
 using Gatehouse.Storage;
 
 namespace Gatehouse.Keys;
@@ -21,11 +22,29 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             CreatedAt = timeProvider.GetUtcNow(),
             RequestsPerMinute = request.RequestsPerMinute,
             TokensPerMinute = request.TokensPerMinute,
+            Routing = request.Routing?.ToPreferences(),
         };
 
         await store.InsertAsync(key, cancellationToken);
         registry.Put(key);
         return (key, secret);
+    }
+
+    /// <summary>Replaces the key's routing preferences (null clears them); null when no such key exists. Takes effect on the next call.</summary>
+    public async Task<VirtualKey?> UpdateRoutingAsync(string id, RoutingPreferences? routing, CancellationToken cancellationToken)
+    {
+        if (!await store.UpdateRoutingAsync(id, routing, cancellationToken))
+        {
+            return null;
+        }
+
+        var key = await store.GetAsync(id, cancellationToken);
+        if (key is not null)
+        {
+            registry.Put(key);
+        }
+
+        return key;
     }
 
     public async Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken)

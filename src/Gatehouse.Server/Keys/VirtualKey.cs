@@ -1,3 +1,5 @@
+using Gatehouse.Routing;
+
 namespace Gatehouse.Keys;
 
 /// <summary>A virtual API key as stored: only the SHA-256 hash of the secret is kept.</summary>
@@ -20,4 +22,6 @@ public sealed record VirtualKey
     public int? RequestsPerMinute { get; init; }
     /// <summary>Tokens (input + output) per minute this key may use; null = unlimited.</summary>
     public int? TokensPerMinute { get; init; }
+    /// <summary>How this key's calls are routed where it differs from the model alias's configuration; null = as configured.</summary>
+    public RoutingPreferences? Routing { get; init; }
 }

@@ -19,8 +19,10 @@ internal sealed class Deployment
         ResilienceOptions? resilience = null,
         TimeSpan? firstTokenTimeout = null,
         int requestsPerMinute = 0,
-        int maxConcurrency = 0)
+        int maxConcurrency = 0,
+        int tokensPerMinute = 0)
     {
+        TokensPerMinute = tokensPerMinute;
         RequestsPerMinute = requestsPerMinute;
         MaxConcurrency = maxConcurrency;
         FirstTokenTimeout = firstTokenTimeout;
@@ -55,6 +57,9 @@ internal sealed class Deployment
 
     /// <summary>0 = unlimited.</summary>
     public int MaxConcurrency { get; }
+
+    /// <summary>0 = unlimited.</summary>
+    public int TokensPerMinute { get; }
 
     /// <summary>Longest wait for response headers (plain calls) or the first event (streams); null = no separate limit.</summary>
     public TimeSpan? FirstTokenTimeout { get; }

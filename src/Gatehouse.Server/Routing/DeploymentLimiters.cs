@@ -4,19 +4,30 @@ using System.Threading.RateLimiting;
 namespace Gatehouse.Routing;
 
 /// <summary>
-/// Per-deployment caps Gatehouse applies itself, from System.Threading.RateLimiting: calls per
-/// minute (sliding window) and calls in flight. A call that cannot get both leases is not sent.
-/// In memory, per process.
+/// Per-deployment caps Gatehouse applies itself: calls in flight (ConcurrencyLimiter), tokens per
+/// minute (<see cref="TokensPerMinuteLimiter"/>, reserved then settled) and calls per minute
+/// (sliding window). A call that cannot get all three is not sent. They are taken in that order
+/// because the first two can be given back and the last cannot: a call refused by one cap never
+/// spends another. In memory, per process.
 /// </summary>
-internal sealed class DeploymentLimiters : IDisposable
+internal sealed class DeploymentLimiters(TimeProvider timeProvider) : IDisposable
 {
     private readonly ConcurrentDictionary<(string Name, int Limit), SlidingWindowRateLimiter> _rates = new();
     private readonly ConcurrentDictionary<(string Name, int Limit), ConcurrencyLimiter> _concurrency = new();
+    private readonly ConcurrentDictionary<(string Name, int Limit), TokensPerMinuteLimiter> _tokens = new();
 
-    /// <summary>The leases for one attempt (dispose when it ends), or null with a hint of when to try again.</summary>
-    public IDisposable? TryEnter(Deployment deployment, out TimeSpan? retryAfter)
+    /// <summary>
+    /// The leases for one attempt (settle and dispose when it ends), or null and why. <paramref name="estimatedTokens"/>
+    /// matters only when the deployment has a token limit.
+    /// </summary>
+    public DeploymentLease? TryEnter(Deployment deployment, int estimatedTokens, out DeploymentRefusal? refusal)
     {
-        retryAfter = null;
+        refusal = null;
+        if (deployment is { MaxConcurrency: 0, TokensPerMinute: 0, RequestsPerMinute: 0 })
+        {
+            return DeploymentLease.Unlimited;
+        }
+
         RateLimitLease? concurrency = null;
         if (deployment.MaxConcurrency > 0)
         {
@@ -25,26 +36,45 @@ internal sealed class DeploymentLimiters : IDisposable
             if (!concurrency.IsAcquired)
             {
                 concurrency.Dispose();
+                refusal = new DeploymentRefusal("concurrency limit", null, null);
+                return null;
+            }
+        }
+
+        TokenReservation? tokens = null;
+        if (deployment.TokensPerMinute > 0)
+        {
+            var limiter = _tokens.GetOrAdd((deployment.Name, deployment.TokensPerMinute), static (key, time) => new TokensPerMinuteLimiter(key.Limit, time), timeProvider);
+            tokens = limiter.Reserve(estimatedTokens);
+            if (!tokens.IsAcquired)
+            {
+                concurrency?.Dispose();
+                var after = RetryAfter(tokens);
+                refusal = new DeploymentRefusal("token limit", after, new RateLimitHeaders("tokens", deployment.TokensPerMinute, limiter.Remaining, after));
                 return null;
             }
         }
 
         if (deployment.RequestsPerMinute > 0)
         {
-            var rate = _rates.GetOrAdd((deployment.Name, deployment.RequestsPerMinute), static key => PerMinuteLimiter.Create(key.Limit)).AttemptAcquire();
+            using var rate = _rates.GetOrAdd((deployment.Name, deployment.RequestsPerMinute), static key => PerMinuteLimiter.Create(key.Limit)).AttemptAcquire();
             if (!rate.IsAcquired)
             {
-                retryAfter = rate.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
-                rate.Dispose();
+                tokens?.Settle(0); // not sent: the reservation goes back
                 concurrency?.Dispose();
+                var after = RetryAfter(rate);
+                refusal = new DeploymentRefusal("request limit", after, new RateLimitHeaders("requests", deployment.RequestsPerMinute, 0, after));
                 return null;
             }
 
-            rate.Dispose(); // a window permit is spent once taken; nothing to hold
+            // A window permit is spent once taken; nothing to hold.
         }
 
-        return (IDisposable?)concurrency ?? NoLease.Instance;
+        return new DeploymentLease(concurrency, tokens);
     }
+
+    private static TimeSpan RetryAfter(RateLimitLease refused) =>
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
 
     public void Dispose()
     {
@@ -57,14 +87,10 @@ internal sealed class DeploymentLimiters : IDisposable
         {
             limiter.Dispose();
         }
-    }
 
-    private sealed class NoLease : IDisposable
-    {
-        public static readonly NoLease Instance = new();
-
-        public void Dispose()
+        foreach (var limiter in _tokens.Values)
         {
+            limiter.Dispose();
         }
     }
 }

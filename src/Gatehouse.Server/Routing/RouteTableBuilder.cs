@@ -34,7 +34,8 @@ internal sealed partial class RouteTableBuilder(
             deployments[name] = new Deployment(name, deployment.Model!, providers[deployment.Provider!], price, TimeSpan.FromSeconds(deployment.TimeoutSeconds), TimeSpan.FromSeconds(deployment.StreamIdleTimeoutSeconds), deployment.Resilience,
                 deployment.FirstTokenTimeoutSeconds > 0 ? TimeSpan.FromSeconds(deployment.FirstTokenTimeoutSeconds) : null,
                 deployment.RequestsPerMinute,
-                deployment.MaxConcurrency);
+                deployment.MaxConcurrency,
+                deployment.TokensPerMinute);
         }
 
         var loadedAt = timeProvider.GetUtcNow();

@@ -1,4 +1,5 @@
 using Gatehouse.Keys;
+using Gatehouse.Routing;
 
 namespace Gatehouse.Storage;
 
@@ -10,6 +11,9 @@ public interface IKeyStore
     Task<IReadOnlyList<VirtualKey>> ListAsync(CancellationToken cancellationToken);
 
     Task<VirtualKey?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the key's routing preferences (null clears them); returns false when no such key exists.</summary>
+    Task<bool> UpdateRoutingAsync(string id, RoutingPreferences? routing, CancellationToken cancellationToken);
 
     /// <summary>Marks the key revoked; returns false when no such key exists. Revoking twice keeps the first time.</summary>
     Task<bool> RevokeAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken);

@@ -7,6 +7,11 @@ namespace Gatehouse.Storage;
 /// The migrations compiled into this assembly, in version order. The same SQL files serve SQLite
 /// and PostgreSQL, so a migrator for either database reads them from here.
 /// </summary>
+/// <remarks>
+/// Versions start at 1 and only go up, but may have gaps: parallel branches reserve numbers, and
+/// one may land before a lower one. The migrators apply every version the database has not
+/// recorded, not just those above its highest, so a gap filled later is still applied.
+/// </remarks>
 internal static class MigrationCatalog
 {
     private const string ResourcePrefix = "Gatehouse.Storage.Migrations.";
@@ -45,18 +50,23 @@ internal static class MigrationCatalog
         }
 
         migrations.Sort(static (a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version != i + 1)
-            {
-                throw new InvalidOperationException(
-                    $"Migrations must be numbered 1, 2, 3… without gaps or duplicates; found version {migrations[i].Version} at position {i + 1}.");
-            }
-        }
-
         if (migrations.Count == 0)
         {
             throw new InvalidOperationException($"No embedded migrations found under '{ResourcePrefix}'.");
+        }
+
+        if (migrations[0].Version != 1)
+        {
+            throw new InvalidOperationException($"Migrations must start at version 1; the first is version {migrations[0].Version}.");
+        }
+
+        for (var i = 1; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version == migrations[i - 1].Version)
+            {
+                throw new InvalidOperationException(
+                    $"Migration version {migrations[i].Version} is used twice ('{migrations[i - 1].Name}' and '{migrations[i].Name}').");
+            }
         }
 
         return migrations;

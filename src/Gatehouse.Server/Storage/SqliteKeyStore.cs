@@ -1,5 +1,6 @@
 using Dapper;
 using Gatehouse.Keys;
+using Gatehouse.Routing;
 using Microsoft.Data.Sqlite;
 
 namespace Gatehouse.Storage;
@@ -12,8 +13,10 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private const string InsertSql =
         """
-        INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us, requests_per_minute, tokens_per_minute)
-        VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs, @RequestsPerMinute, @TokensPerMinute)
+        INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us, requests_per_minute, tokens_per_minute,
+                                  routing_strategy, routing_fallback, routing_max_retries)
+        VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs, @RequestsPerMinute, @TokensPerMinute,
+                @RoutingStrategy, @RoutingFallback, @RoutingMaxRetries)
         """;
 
     private const string ListSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys ORDER BY created_at_us, id";
@@ -22,6 +25,9 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     // COALESCE keeps the first revocation time; the row still counts as matched, so a second call returns true.
     private const string RevokeSql = "UPDATE virtual_keys SET revoked_at_us = COALESCE(revoked_at_us, @RevokedAtUs) WHERE id = @Id";
+
+    private const string UpdateRoutingSql =
+        "UPDATE virtual_keys SET routing_strategy = @RoutingStrategy, routing_fallback = @RoutingFallback, routing_max_retries = @RoutingMaxRetries WHERE id = @Id";
 
     public async Task InsertAsync(VirtualKey key, CancellationToken cancellationToken)
     {
@@ -52,6 +58,18 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         var row = await connection.QuerySingleOrDefaultAsync<VirtualKeyRow>(
             new CommandDefinition(GetSql, new { Id = id }, cancellationToken: cancellationToken));
         return row?.ToKey();
+    }
+
+    public async Task<bool> UpdateRoutingAsync(string id, RoutingPreferences? routing, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var (strategy, fallback, maxRetries) = VirtualKeyRow.RoutingColumns(routing);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var matched = await connection.ExecuteAsync(new CommandDefinition(
+            UpdateRoutingSql,
+            new { Id = id, RoutingStrategy = strategy, RoutingFallback = fallback, RoutingMaxRetries = maxRetries },
+            cancellationToken: cancellationToken));
+        return matched > 0;
     }
 
     public async Task<bool> RevokeAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken)

@@ -68,7 +68,11 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
                     + "It was written by a newer Gatehouse; run that version, or restore a backup made for this one.");
             }
 
-            var known = _migrations.First(m => m.Version == row.Version);
+            // Versions may have gaps (see MigrationCatalog): a recorded one this build skips is from another build.
+            var known = _migrations.FirstOrDefault(m => m.Version == row.Version)
+                ?? throw new InvalidOperationException(
+                    $"The database '{_database.FilePath}' has migration {row.Version} ('{row.Name}'), which this build of Gatehouse does not have. "
+                    + "It was written by another Gatehouse build; run that one, or restore a backup made for this one.");
             if (!string.Equals(known.Name, row.Name, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException(

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Gatehouse.Configuration;
 using Gatehouse.Keys;
+using Gatehouse.Routing;
 
 namespace Gatehouse.Storage;
 
@@ -10,7 +12,8 @@ internal sealed class VirtualKeyRow
         """
         id AS Id, name AS Name, owner AS Owner, key_hash AS KeyHash, prefix AS Prefix,
         allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
-        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute, tokens_per_minute AS TokensPerMinute
+        created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute, tokens_per_minute AS TokensPerMinute,
+        routing_strategy AS RoutingStrategy, routing_fallback AS RoutingFallback, routing_max_retries AS RoutingMaxRetries
         """;
 
     public string Id { get; set; } = "";
@@ -27,6 +30,12 @@ internal sealed class VirtualKeyRow
     public long? RequestsPerMinute { get; set; }
 
     public long? TokensPerMinute { get; set; }
+
+    public string? RoutingStrategy { get; set; }
+
+    public long? RoutingFallback { get; set; }
+
+    public long? RoutingMaxRetries { get; set; }
 
     public static VirtualKeyRow FromKey(VirtualKey key) => new()
     {
@@ -46,7 +55,14 @@ internal sealed class VirtualKeyRow
         RevokedAtUs = StorageValues.ToUnixMicroseconds(key.RevokedAt),
         RequestsPerMinute = key.RequestsPerMinute,
         TokensPerMinute = key.TokensPerMinute,
+        RoutingStrategy = RoutingColumns(key.Routing).Strategy,
+        RoutingFallback = RoutingColumns(key.Routing).Fallback,
+        RoutingMaxRetries = RoutingColumns(key.Routing).MaxRetries,
     };
+
+    /// <summary>A key's routing preferences as their three columns (all null when it has none).</summary>
+    public static (string? Strategy, long? Fallback, long? MaxRetries) RoutingColumns(RoutingPreferences? routing) =>
+        (routing?.Strategy?.ToString(), routing?.Fallback is { } fallback ? (fallback ? 1 : 0) : null, routing?.MaxRetries);
 
     public VirtualKey ToKey() => new()
     {
@@ -65,5 +81,11 @@ internal sealed class VirtualKeyRow
         RevokedAt = StorageValues.FromUnixMicroseconds(RevokedAtUs),
         RequestsPerMinute = RequestsPerMinute is { } rpm ? checked((int)rpm) : null,
         TokensPerMinute = TokensPerMinute is { } tpm ? checked((int)tpm) : null,
+        Routing = RoutingStrategy is null && RoutingFallback is null && RoutingMaxRetries is null ? null : new RoutingPreferences
+        {
+            Strategy = RoutingStrategy is null ? null : Enum.Parse<RoutingStrategy>(RoutingStrategy),
+            Fallback = RoutingFallback is { } fallback ? fallback != 0 : null,
+            MaxRetries = RoutingMaxRetries is { } retries ? checked((int)retries) : null,
+        },
     };
 }

@@ -19,6 +19,8 @@ public sealed class ConfigurationTests
         { """{ "Gatehouse": { "Providers": { "p": { "BaseUrl": "http://x/v1", "ApiKey": "env:GATEHOUSE_TEST_SURELY_UNSET_VARIABLE" } } } }""", "Gatehouse:Providers:p:ApiKey references environment variable 'GATEHOUSE_TEST_SURELY_UNSET_VARIABLE'" },
         { """{ "Gatehouse": { "Providers": { "az": { "Type": "AzureOpenAI", "BaseUrl": "https://x.openai.azure.com" } } } }""", "Gatehouse:Providers:az:ApiVersion is required" },
         { """{ "Gatehouse": { "Deployments": { "d": { "Provider": "simulator" } } } }""", "Gatehouse:Deployments:d:Model is required" },
+        { """{ "Gatehouse": { "Deployments": { "sim-small": { "TokensPerMinute": -1 } } } }""", "Gatehouse:Deployments:sim-small:TokensPerMinute must be 0 (unlimited) or positive" },
+        { """{ "Gatehouse": { "MaxRequestedRetries": 11 } }""", "Gatehouse:MaxRequestedRetries must be between 0 and 10" },
     };
 
     [Theory]

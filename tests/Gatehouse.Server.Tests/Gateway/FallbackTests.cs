@@ -157,6 +157,9 @@ public sealed class FallbackTests : IAsyncLifetime
     [InlineData("x-gatehouse-strategy", "fastest-please")]
     [InlineData("x-gatehouse-strategy", "7")]
     [InlineData("x-gatehouse-fallback", "maybe")]
+    [InlineData("x-gatehouse-retries", "4")]
+    [InlineData("x-gatehouse-retries", "-1")]
+    [InlineData("x-gatehouse-retries", "two")]
     public async Task InvalidOverrideHeader_Is400NamingTheHeader(string header, string value)
     {
         using var client = _server.CreateClient();

@@ -99,6 +99,22 @@ public sealed class RateLimitTests
         Assert.True(afterSecond <= afterFirst - used + 30, $"remaining {afterFirst} then {afterSecond} after a call of {used} tokens");
     }
 
+    [Fact]
+    public async Task KeyTokensPerMinute_GivesBackAnOverestimate()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        var client = await KeyClientAsync(server, new { name = "tpm-refund", tokensPerMinute = 1000 });
+
+        // Each call reserves ~608 (prompt + max_tokens) and the simulator answers with at most ~250:
+        // only because the first call's unused reservation comes back does the second one fit.
+        const string Body = """{"model":"sim-small","max_tokens":600,"messages":[{"role":"user","content":"hi"}]}""";
+        using var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body), Ct);
+        using var second = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+    }
+
     private static async Task<HttpClient> KeyClientAsync(GatehouseServer server, object key)
     {
         using var admin = server.CreateClient();

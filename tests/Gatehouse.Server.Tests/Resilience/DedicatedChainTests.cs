@@ -68,4 +68,22 @@ public sealed class DedicatedChainTests : IAsyncLifetime
         Assert.Null(record.FailedAttempts);
         Assert.False(string.IsNullOrEmpty(errorClass));
     }
+
+    [Fact]
+    public async Task Refusal_WithFallbackOff_StaysOnTheFirstDeployment_EvenWithADedicatedChain()
+    {
+        var (refusal, _) = ((string, string))Refusals.First().Data;
+        _primary.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, refusal, 400);
+        using var client = _server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            Content = GatehouseServer.Json("""{"model":"chained","messages":[{"role":"user","content":"hi"}]}"""),
+        };
+        request.Headers.Add("x-gatehouse-fallback", "off");
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(refusal, await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("primary", response.Headers.GetValues("x-gatehouse-deployment").Single());
+    }
 }

@@ -101,4 +101,30 @@ public abstract class DatabaseMigratorContract
         Assert.Equal([(1L, "one"), (2L, "two")], await ReadHistoryAsync());
         Assert.True(await TableExistsAsync("t2"));
     }
+
+    [Fact]
+    public async Task Migrate_GapFilledByALaterBuild_AppliesTheMissingVersion()
+    {
+        // Parallel branches reserve version numbers: 4 can land before 2 and 3.
+        var first = new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)");
+        var fourth = new Migration(4, "four", "CREATE TABLE t4 (id INTEGER NOT NULL PRIMARY KEY)");
+        await CreateMigrator([first, fourth]).MigrateAsync(Ct);
+
+        await CreateMigrator([first, new Migration(2, "two", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY)"), fourth]).MigrateAsync(Ct);
+
+        Assert.Equal([(1L, "one"), (2L, "two"), (4L, "four")], await ReadHistoryAsync());
+        Assert.True(await TableExistsAsync("t2"));
+    }
+
+    [Fact]
+    public async Task Migrate_RecordedVersionThisBuildSkips_FailsWithClearMessage()
+    {
+        var first = new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)");
+        var fourth = new Migration(4, "four", "CREATE TABLE t4 (id INTEGER NOT NULL PRIMARY KEY)");
+        await CreateMigrator([first, new Migration(2, "two", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY)"), fourth]).MigrateAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CreateMigrator([first, fourth]).MigrateAsync(Ct));
+
+        Assert.Contains("migration 2 ('two'), which this build of Gatehouse does not have", error.Message, StringComparison.Ordinal);
+    }
 }

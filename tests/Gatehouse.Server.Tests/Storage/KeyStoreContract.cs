@@ -1,4 +1,6 @@
+using Gatehouse.Configuration;
 using Gatehouse.Keys;
+using Gatehouse.Routing;
 using Gatehouse.Storage;
 using Xunit;
 using static Gatehouse.Tests.Storage.StorageTestData;
@@ -31,6 +33,7 @@ public abstract class KeyStoreContract
             RevokedAt = BaseTime.AddDays(1),
             RequestsPerMinute = 120,
             TokensPerMinute = 90_000,
+            Routing = new RoutingPreferences { Strategy = RoutingStrategy.LowestLatency, Fallback = false, MaxRetries = 2 },
         };
 
         await store.InsertAsync(key, Ct);
@@ -57,6 +60,7 @@ public abstract class KeyStoreContract
         Assert.Null(loadedAll.Owner);
         Assert.Null(loadedAll.ExpiresAt);
         Assert.Null(loadedAll.RevokedAt);
+        Assert.Null(loadedAll.Routing);
         Assert.Empty(loadedAll.Metadata);
         Assert.NotNull(loadedNone!.AllowedModels);
         Assert.Empty(loadedNone.AllowedModels);
@@ -120,6 +124,24 @@ public abstract class KeyStoreContract
     }
 
     [Fact]
+    public async Task UpdateRouting_ReplacesOnlyTheRoutingPreferences_AndNullClearsThem()
+    {
+        var store = await CreateStoreAsync();
+        var key = Key("k1") with { TokensPerMinute = 500, Routing = new RoutingPreferences { Strategy = RoutingStrategy.Weighted } };
+        await store.InsertAsync(key, Ct);
+
+        var partial = new RoutingPreferences { MaxRetries = 0 };
+        Assert.True(await store.UpdateRoutingAsync("k1", partial, Ct));
+        var updated = (await store.GetAsync("k1", Ct))!;
+        Assert.Equal(partial, updated.Routing);
+        AssertSameKey(key with { Routing = partial }, updated);
+
+        Assert.True(await store.UpdateRoutingAsync("k1", null, Ct));
+        Assert.Null((await store.GetAsync("k1", Ct))!.Routing);
+        Assert.False(await store.UpdateRoutingAsync("nope", partial, Ct));
+    }
+
+    [Fact]
     public async Task Revoke_UnknownKey_ReturnsFalse()
     {
         var store = await CreateStoreAsync();
@@ -167,5 +189,8 @@ public abstract class KeyStoreContract
             actual.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal));
         Assert.Equal(expected.CreatedAt, actual.CreatedAt);
         Assert.Equal(expected.RevokedAt, actual.RevokedAt);
+        Assert.Equal(expected.RequestsPerMinute, actual.RequestsPerMinute);
+        Assert.Equal(expected.TokensPerMinute, actual.TokensPerMinute);
+        Assert.Equal(expected.Routing, actual.Routing);
     }
 }

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Gatehouse.Keys;
+
+/// <summary>
+/// Body of <c>PATCH /api/keys/{id}</c>: only what the body names changes. <c>"routing": {...}</c>
+/// replaces the key's routing preferences, <c>"routing": null</c> clears them. Anything else is
+/// refused by name rather than ignored, so nobody believes they changed what they did not.
+/// </summary>
+public sealed class UpdateKeyRequest
+{
+    private KeyRoutingSettings? _routing;
+
+    public KeyRoutingSettings? Routing
+    {
+        get => _routing;
+        set
+        {
+            _routing = value;
+            HasRouting = true;
+        }
+    }
+
+    /// <summary>True when the body had <c>routing</c>, even as null.</summary>
+    [JsonIgnore]
+    public bool HasRouting { get; private set; }
+
+    /// <summary>Properties this endpoint cannot change.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unsupported { get; set; }
+}
