@@ -123,6 +123,23 @@ public sealed class DegradationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Degraded_SkipsRetries_AndFallsBackAtOnce()
+    {
+        _primary.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(
+            context, """{"error":{"message":"down","type":"server_error"}}""", StatusCodes.Status500InternalServerError);
+        await using var server = await StartAsync(""", "Resilience": { "Retries": 2, "RetryDelaySeconds": 0.01, "BreakerFailureRatio": 0 }""");
+        using var client = server.CreateClient();
+        await PinAsync(client, "degraded");
+
+        using var response = await PostAsync(client, Request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("sim-small", response.Headers.GetValues("x-gatehouse-deployment").Single());
+        Assert.Single(_primary.Received);
+        Assert.Equal("primary:upstream_error", response.Headers.GetValues("x-gatehouse-failed-attempts").Single());
+    }
+
+    [Fact]
     public async Task Basic_UsesOnlyTheCheapestHealthyDeployment_AndRefusesUncachedStreams()
     {
         await using var server = await StartAsync();
