@@ -44,13 +44,16 @@ internal static class MigrationCatalog
             migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
         }
 
+        // Gaps are allowed: a change takes its number when work starts, and changes merge in any
+        // order. The migrator applies every version a database lacks, so a lower number merged
+        // later still runs. Duplicates would be two changes claiming one number, which is an error.
         migrations.Sort(static (a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 0; i < migrations.Count; i++)
+        for (var i = 1; i < migrations.Count; i++)
         {
-            if (migrations[i].Version != i + 1)
+            if (migrations[i].Version == migrations[i - 1].Version)
             {
                 throw new InvalidOperationException(
-                    $"Migrations must be numbered 1, 2, 3… without gaps or duplicates; found version {migrations[i].Version} at position {i + 1}.");
+                    $"Two migrations have version {migrations[i].Version}: '{migrations[i - 1].Name}' and '{migrations[i].Name}'.");
             }
         }
 

@@ -68,7 +68,11 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
                     + "It was written by a newer Gatehouse; run that version, or restore a backup made for this one.");
             }
 
-            var known = _migrations.First(m => m.Version == row.Version);
+            // Versions may have gaps (see MigrationCatalog), so a database can hold one this build lacks.
+            var known = _migrations.FirstOrDefault(m => m.Version == row.Version)
+                ?? throw new InvalidOperationException(
+                    $"The database '{_database.FilePath}' has migration {row.Version} ('{row.Name}'), which this build of Gatehouse does not have. "
+                    + "It was written by a build with a change this one lacks; run that build, or restore a backup made for this one.");
             if (!string.Equals(known.Name, row.Name, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException(
