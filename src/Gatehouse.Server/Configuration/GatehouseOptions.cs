@@ -16,4 +16,7 @@ public sealed class GatehouseOptions
 
     /// <summary>Request records waiting for the database; when full, new records are dropped and counted.</summary>
     public int RecordQueueCapacity { get; set; } = 50_000;
+
+    /// <summary>Budget alerts (webhook) and how a call's worst-case cost is sized.</summary>
+    public BudgetOptions Budgets { get; set; } = new();
 }

@@ -45,6 +45,9 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
 
     public ModelRoute? Route { get; set; }
 
+    /// <summary>The request's input tokens as counted by <see cref="UsageMeter.EstimateInput"/>, once counted (several stages need it).</summary>
+    public int? EstimatedInputTokens { get; set; }
+
     public Deployment? Deployment { get; set; }
 
     /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>

@@ -25,13 +25,20 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
         return new TokenUsage(EstimateInput(context), output, Estimated: true);
     }
 
-    /// <summary>The request's input tokens, counted with the tokenizer (the prompt, or the embedding input).</summary>
+    /// <summary>The request's input tokens, counted with the tokenizer (the prompt, or the embedding input) once per call.</summary>
     public int EstimateInput(GatewayContext context)
     {
+        if (context.EstimatedInputTokens is { } counted)
+        {
+            return counted;
+        }
+
         using var document = JsonDocument.Parse(context.Body!.Memory);
-        return context.Operation == ApiOperation.ChatCompletions
+        var tokens = context.Operation == ApiOperation.ChatCompletions
             ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter)
             : EstimateEmbeddingInput(document.RootElement);
+        context.EstimatedInputTokens = tokens;
+        return tokens;
     }
 
     /// <summary>Adds the usage headers to a non-streamed response (streams cannot: headers go out before the usage exists).</summary>

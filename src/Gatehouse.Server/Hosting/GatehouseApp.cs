@@ -1,3 +1,4 @@
+using Gatehouse.Budgets;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -23,6 +24,7 @@ internal static class GatehouseApp
         app.MapMessagesEndpoints();
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
+        app.MapBudgetEndpoints();
         app.MapStatusEndpoints();
         app.MapHealthEndpoints();
         app.MapGet("/", static () => TypedResults.Text("Gatehouse is running. OpenAI-compatible API under /v1, management under /api.\n"))

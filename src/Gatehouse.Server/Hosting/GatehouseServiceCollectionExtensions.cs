@@ -1,3 +1,4 @@
+using Gatehouse.Budgets;
 using Gatehouse.Configuration;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
@@ -47,6 +48,17 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<RequestRecordWriter>());
         services.TryAddSingleton<GatehouseTelemetry>();
 
+        // Budgets: the in-memory ledger admits, the writer saves spend behind it, alerts go to the webhook.
+        services.TryAddSingleton(static sp => new BudgetLedger(BudgetClock(sp)));
+        services.TryAddSingleton<BudgetSettings>();
+        services.TryAddSingleton<BudgetService>();
+        services.TryAddSingleton<WorstCaseCost>();
+        services.TryAddSingleton<BudgetSpendWriter>();
+        services.AddHostedService(static sp => sp.GetRequiredService<BudgetSpendWriter>());
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<BudgetAlertSender>(sp, BudgetClock(sp)));
+        services.AddHostedService(static sp => sp.GetRequiredService<BudgetAlertSender>());
+        services.AddHttpClient(BudgetAlertSender.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(10));
+
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ResponseRelay>();
@@ -57,6 +69,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<ModelAccessStage>();
         services.TryAddSingleton<KeyRateLimiters>();
         services.TryAddSingleton<RateLimitStage>();
+        services.TryAddSingleton<BudgetStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
             [
@@ -65,6 +78,9 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<RequestReadingStage>(),
                 sp.GetRequiredService<ModelAccessStage>(),
                 sp.GetRequiredService<RateLimitStage>(),
+
+                // Right before forwarding: only calls that will reach an upstream reserve budget.
+                sp.GetRequiredService<BudgetStage>(),
                 sp.GetRequiredService<ForwardingStage>(),
             ],
             sp.GetRequiredService<TimeProvider>()));
@@ -74,4 +90,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
         return services;
     }
+
+    /// <summary>Budget periods and alert retries run on their own clock when one is registered (tests: a FakeTimeProvider).</summary>
+    private static TimeProvider BudgetClock(IServiceProvider services) =>
+        services.GetKeyedService<TimeProvider>(BudgetLedger.TimeProviderKey) ?? services.GetRequiredService<TimeProvider>();
 }
