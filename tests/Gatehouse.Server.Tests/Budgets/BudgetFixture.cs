@@ -88,6 +88,17 @@ internal sealed class BudgetFixture : IAsyncDisposable
         return JsonDocument.Parse(await admin.GetStringAsync($"api/budgets/{id}", Ct)).RootElement.Clone();
     }
 
+    /// <summary>
+    /// The budget once no call holds a reservation on it. A call settles after its answer has been
+    /// sent, so a client can see the answer a moment before the budget shows its cost.
+    /// </summary>
+    public static async Task<JsonElement> SettledBudgetAsync(GatehouseServer server, string id)
+    {
+        JsonElement budget = default;
+        await WaitUntilAsync(async () => Usd(budget = await GetBudgetAsync(server, id), "reservedUsd") == 0m, $"budget {id} has settled");
+        return budget;
+    }
+
     public static async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> CallAsync(HttpClient client, string body = Request)
     {
         var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
