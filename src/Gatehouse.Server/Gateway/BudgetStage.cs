@@ -48,5 +48,6 @@ internal sealed class BudgetStage(BudgetLedger ledger, WorstCaseCost worstCase, 
         }
     }
 
-    private static string Usd(decimal amount) => amount.ToString("0.##########", CultureInfo.InvariantCulture);
+    // Twelve places: spend is kept in pico-dollars, so the header shows it exactly.
+    private static string Usd(decimal amount) => amount.ToString("0.############", CultureInfo.InvariantCulture);
 }

@@ -21,7 +21,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task TwoHundredConcurrentCalls_BudgetAffordsFifty_ExactlyFiftyServed_SpendEqualsTheRecords()
     {
-        await using var server = await GatehouseServer.StartAsync(_fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(_fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "burst");
         var budget = await CreateBudgetAsync(server, new { name = "burst-total", keyId, period = "total", limitUsd = 50 * CallCost });
         var budgetId = budget.GetProperty("id").GetString()!;
@@ -58,7 +58,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task OwnerBudget_IsSharedByTheOwnersKeys_AndLeavesOtherOwnersAlone()
     {
-        await using var server = await GatehouseServer.StartAsync(_fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(_fixture.Config(), configure: FixedBudgetClock);
         var (_, first) = await CreateKeyAsync(server, "first", owner: "team-a");
         var (_, second) = await CreateKeyAsync(server, "second", owner: "team-a");
         var (_, other) = await CreateKeyAsync(server, "other", owner: "team-b");
@@ -83,7 +83,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task KeyAndOwnerBudgets_BothApply_TheTightestIsInTheHeaders()
     {
-        await using var server = await GatehouseServer.StartAsync(_fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(_fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "both", owner: "team-c");
         var ownerBudget = await CreateBudgetAsync(server, new { owner = "team-c", period = "total", limitUsd = 1m });
         var keyBudget = await CreateBudgetAsync(server, new { keyId, period = "day", limitUsd = 2 * CallCost });
@@ -105,7 +105,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
     [Fact]
     public async Task WorstCase_UsesMaxTokens_ElseTheDefault_OnTheMostExpensiveDeployment()
     {
-        await using var server = await GatehouseServer.StartAsync(_fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(_fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "sized");
         await CreateBudgetAsync(server, new { keyId, period = "total", limitUsd = 0.001m });
 
@@ -130,7 +130,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
     public async Task UpstreamFailure_ReleasesTheReservation_AndSpendsNothing()
     {
         _fixture.Upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"boom","type":"server_error"}}""", 500);
-        await using var server = await GatehouseServer.StartAsync(_fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(_fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "failing");
         var budget = await CreateBudgetAsync(server, new { keyId, period = "total", limitUsd = 1.5m * CallCost });
 
@@ -154,7 +154,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
             upstreamCalled.TrySetResult();
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         };
-        await using var server = await GatehouseServer.StartAsync(_fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(_fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "leaving");
         var budget = await CreateBudgetAsync(server, new { keyId, period = "total", limitUsd = 1.5m * CallCost });
         var budgetId = budget.GetProperty("id").GetString()!;
@@ -207,7 +207,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
         var dataDirectory = TempDirectory.Create();
         string budgetId;
         string secret;
-        await using (var server = await GatehouseServer.StartAsync(_fixture.Config(), dataDirectory))
+        await using (var server = await GatehouseServer.StartAsync(_fixture.Config(), dataDirectory, configure: FixedBudgetClock))
         {
             using var admin = server.CreateClient();
             using var created = await admin.PostAsync("api/keys", GatehouseServer.Json("""{"name":"durable"}"""), Ct);
@@ -221,7 +221,7 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
             }
         }
 
-        await using (var restarted = await GatehouseServer.StartAsync(_fixture.Config(), dataDirectory))
+        await using (var restarted = await GatehouseServer.StartAsync(_fixture.Config(), dataDirectory, configure: FixedBudgetClock))
         {
             Assert.Equal(3 * CallCost, Usd(await GetBudgetAsync(restarted, budgetId), "spentUsd"));
             var saved = await restarted.GetService<IBudgetStore>().ListLatestSpendAsync(Ct);

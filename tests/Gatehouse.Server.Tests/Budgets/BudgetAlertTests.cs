@@ -53,7 +53,7 @@ public sealed class BudgetAlertTests : IAsyncLifetime
     [Fact]
     public async Task EachThreshold_FiresOnce_InOrder_WithTheBudgetsNumbers()
     {
-        await using var server = await GatehouseServer.StartAsync(Config);
+        await using var server = await GatehouseServer.StartAsync(Config, configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "alerting");
         var budget = await CreateBudgetAsync(server, new { name = "ten calls", keyId, period = "month", limitUsd = 10 * CallCost });
         var budgetId = budget.GetProperty("id").GetString()!;
@@ -97,7 +97,7 @@ public sealed class BudgetAlertTests : IAsyncLifetime
         var dataDirectory = TempDirectory.Create();
         string budgetId;
         string secret;
-        await using (var server = await GatehouseServer.StartAsync(Config, dataDirectory))
+        await using (var server = await GatehouseServer.StartAsync(Config, dataDirectory, configure: FixedBudgetClock))
         {
             using var admin = server.CreateClient();
             using var created = await admin.PostAsync("api/keys", GatehouseServer.Json("""{"name":"restarting"}"""), Ct);
@@ -113,7 +113,7 @@ public sealed class BudgetAlertTests : IAsyncLifetime
             await WaitUntilAsync(() => Task.FromResult(!_received.IsEmpty), "the 50% alert arrives");
         }
 
-        await using (var restarted = await GatehouseServer.StartAsync(Config, dataDirectory))
+        await using (var restarted = await GatehouseServer.StartAsync(Config, dataDirectory, configure: FixedBudgetClock))
         {
             using var client = restarted.CreateClient(secret);
             for (var i = 0; i < 2; i++)

@@ -13,7 +13,7 @@ public sealed class BudgetApiTests
     [Fact]
     public async Task Create_Get_List_Update_Delete()
     {
-        await using var server = await GatehouseServer.StartAsync();
+        await using var server = await GatehouseServer.StartAsync(configure: FixedBudgetClock);
         var (keyId, _) = await CreateKeyAsync(server, "app", owner: "team-a");
         using var admin = server.CreateClient();
 
@@ -82,7 +82,7 @@ public sealed class BudgetApiTests
     [InlineData("""{"owner":"team","period":"day","limitUsd":1,"name":"  "}""", "name")]
     public async Task Create_InvalidBody_IsAValidationProblemNamingTheField(string body, string field)
     {
-        await using var server = await GatehouseServer.StartAsync();
+        await using var server = await GatehouseServer.StartAsync(configure: FixedBudgetClock);
         using var admin = server.CreateClient();
 
         using var response = await admin.PostAsync("api/budgets", GatehouseServer.Json(body.Replace("\"K\"", "\"master\"", StringComparison.Ordinal)), Ct);
@@ -97,7 +97,7 @@ public sealed class BudgetApiTests
     [Fact]
     public async Task Update_Invalid_IsAValidationProblem_AndChangesNothing()
     {
-        await using var server = await GatehouseServer.StartAsync();
+        await using var server = await GatehouseServer.StartAsync(configure: FixedBudgetClock);
         var id = (await CreateBudgetAsync(server, new { owner = "team", period = "month", limitUsd = 10 })).GetProperty("id").GetString()!;
         using var admin = server.CreateClient();
 
@@ -113,7 +113,7 @@ public sealed class BudgetApiTests
     [Fact]
     public async Task SecondBudgetForTheSameSubjectAndPeriod_IsAConflict()
     {
-        await using var server = await GatehouseServer.StartAsync();
+        await using var server = await GatehouseServer.StartAsync(configure: FixedBudgetClock);
         await CreateBudgetAsync(server, new { keyId = "master", period = "day", limitUsd = 1 });
         using var admin = server.CreateClient();
 
@@ -128,7 +128,7 @@ public sealed class BudgetApiTests
     [Fact]
     public async Task VirtualKey_IsForbidden_AndNoKey_IsUnauthorized()
     {
-        await using var server = await GatehouseServer.StartAsync();
+        await using var server = await GatehouseServer.StartAsync(configure: FixedBudgetClock);
         var (_, client) = await CreateKeyAsync(server, "not-admin");
         using var anonymous = server.CreateClient(key: null);
 
@@ -143,7 +143,7 @@ public sealed class BudgetApiTests
     public async Task DeletedBudget_NoLongerLimitsCalls()
     {
         await using var fixture = await BudgetFixture.StartAsync();
-        await using var server = await GatehouseServer.StartAsync(fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "freed");
         var id = (await CreateBudgetAsync(server, new { keyId, period = "total", limitUsd = 0.000001m })).GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.TooManyRequests, (await CallAsync(client)).Status);
@@ -158,7 +158,7 @@ public sealed class BudgetApiTests
     public async Task RaisedLimit_AdmitsAgain()
     {
         await using var fixture = await BudgetFixture.StartAsync();
-        await using var server = await GatehouseServer.StartAsync(fixture.Config());
+        await using var server = await GatehouseServer.StartAsync(fixture.Config(), configure: FixedBudgetClock);
         var (keyId, client) = await CreateKeyAsync(server, "raised");
         var id = (await CreateBudgetAsync(server, new { keyId, period = "total", limitUsd = CallCost })).GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.OK, (await CallAsync(client)).Status);

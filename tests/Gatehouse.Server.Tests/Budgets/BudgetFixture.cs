@@ -4,7 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gatehouse.Tests.Support;
 using Gatehouse.Usage;
+using Gatehouse.Budgets;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Gatehouse.Tests.Budgets;
@@ -35,6 +39,13 @@ internal sealed class BudgetFixture : IAsyncDisposable
     public static decimal CallCost { get; } = (PromptTokens * InputPrice) + (MaxTokens * OutputPrice);
 
     public FakeUpstream Upstream => _upstream;
+
+    /// <summary>
+    /// Budget time stopped mid-month at noon, so no test crosses a period boundary it did not mean
+    /// to, whenever it runs; period tests bring their own clock.
+    /// </summary>
+    public static void FixedBudgetClock(WebApplicationBuilder builder) =>
+        builder.Services.AddKeyedSingleton<TimeProvider>(BudgetLedger.TimeProviderKey, new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero)));
 
     public static async Task<BudgetFixture> StartAsync()
     {
