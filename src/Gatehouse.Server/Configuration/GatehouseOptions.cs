@@ -27,4 +27,7 @@ public sealed class GatehouseOptions
     /// routing settings, set by an admin, may go up to 10.
     /// </summary>
     public int MaxRequestedRetries { get; set; } = 3;
+
+    /// <summary>Budget alerts (webhook) and how a call's worst-case cost is sized.</summary>
+    public BudgetOptions Budgets { get; set; } = new();
 }

@@ -56,6 +56,13 @@ internal static class GatehouseOptionsBinder
                 case nameof(GatehouseOptions.MaxRequestedRetries):
                     options.MaxRequestedRetries = Guarded(child, static c => c.Get<int>(Strict));
                     break;
+                case nameof(GatehouseOptions.Budgets):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Budgets, Strict);
+                        return options.Budgets;
+                    });
+                    break;
                 default:
                     throw new GatehouseConfigurationException($"'{child.Path}' is not a Gatehouse setting.");
             }

@@ -205,7 +205,32 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:MaxRequestedRetries must be between 0 and 10.");
         }
 
+        ValidateBudgets(failures, options.Budgets, $"{root}:Budgets");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void ValidateBudgets(List<string> failures, BudgetOptions budgets, string key)
+    {
+        if (budgets.WebhookUrl is { } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{key}:WebhookUrl '{url}' is not an absolute http(s) URL.");
+        }
+
+        foreach (var (header, value) in budgets.WebhookHeaders)
+        {
+            CheckSecret(failures, $"{key}:WebhookHeaders:{header}", value);
+        }
+
+        if (budgets.WebhookHeaders.Count > 0 && budgets.WebhookUrl is null)
+        {
+            failures.Add($"{key}:WebhookHeaders is set but {key}:WebhookUrl is not.");
+        }
+
+        if (budgets.DefaultMaxOutputTokens < 1)
+        {
+            failures.Add($"{key}:DefaultMaxOutputTokens must be at least 1.");
+        }
     }
 
     private void CheckSecret(List<string> failures, string key, string? value)

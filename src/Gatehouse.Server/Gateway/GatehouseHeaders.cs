@@ -13,6 +13,12 @@ internal static class GatehouseHeaders
     public const string CostUsd = "x-gatehouse-cost-usd";
     public const string UsageEstimated = "x-gatehouse-usage-estimated";
 
+    /// <summary>The budget with the least left among those the call was checked against (the one that refused it, on a 429).</summary>
+    public const string BudgetId = "x-gatehouse-budget-id";
+
+    /// <summary>USD that budget had left when the call was admitted: its limit less settled spend and what other calls in flight hold.</summary>
+    public const string BudgetRemainingUsd = "x-gatehouse-budget-remaining-usd";
+
     /// <summary>Request header: <c>off</c> tries only the first deployment (no fallback to the others).</summary>
     public const string Fallback = "x-gatehouse-fallback";
 

@@ -207,10 +207,12 @@ internal sealed class ResponseCacheStage(
         shared.Complete(new SharedOutcome(stored.StatusCode, null, null, null, Shareable: true, BodyAborted: false));
     }
 
-    /// <summary>Headers for a caller that did not pay: no token counts of its own, cost zero.</summary>
+    /// <summary>Headers for a caller that did not pay: no token counts or budget of its own, cost zero.</summary>
     private static void MarkFree(HttpResponse response, string status)
     {
         var headers = response.Headers;
+        headers.Remove(GatehouseHeaders.BudgetId);
+        headers.Remove(GatehouseHeaders.BudgetRemainingUsd);
         headers.Remove(GatehouseHeaders.InputTokens);
         headers.Remove(GatehouseHeaders.OutputTokens);
         headers.Remove(GatehouseHeaders.CachedTokens);

@@ -39,10 +39,17 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
 
     private int CountInput(GatewayContext context)
     {
+        if (context.EstimatedInputTokens is { } counted)
+        {
+            return counted;
+        }
+
         using var document = JsonDocument.Parse(context.Body!.Memory);
-        return context.Operation == ApiOperation.ChatCompletions
+        var tokens = context.Operation == ApiOperation.ChatCompletions
             ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter)
             : EstimateEmbeddingInput(document.RootElement);
+        context.EstimatedInputTokens = tokens;
+        return tokens;
     }
 
     /// <summary>Adds the usage headers to a non-streamed response (streams cannot: headers go out before the usage exists).</summary>

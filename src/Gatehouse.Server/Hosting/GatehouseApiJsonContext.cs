@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Gatehouse.Budgets;
 using Gatehouse.Keys;
 using Gatehouse.Records;
 using Microsoft.AspNetCore.Mvc;
@@ -12,6 +13,10 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(UpdateKeyRequest))]
 [JsonSerializable(typeof(KeyResponse))]
 [JsonSerializable(typeof(KeyResponse[]))]
+[JsonSerializable(typeof(CreateBudgetRequest))]
+[JsonSerializable(typeof(UpdateBudgetRequest))]
+[JsonSerializable(typeof(BudgetResponse))]
+[JsonSerializable(typeof(BudgetResponse[]))]
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RequestRecordPage))]
 [JsonSerializable(typeof(Status.GatewayStatus))]

@@ -1,3 +1,4 @@
+using Gatehouse.Budgets;
 using Gatehouse.Caching;
 using Gatehouse.Degradation;
 using Gatehouse.Gateway;
@@ -25,6 +26,7 @@ internal static class GatehouseApp
         app.MapMessagesEndpoints();
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
+        app.MapBudgetEndpoints();
         app.MapStatusEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();

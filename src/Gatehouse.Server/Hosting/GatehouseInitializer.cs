@@ -1,3 +1,4 @@
+using Gatehouse.Budgets;
 using Gatehouse.Keys;
 using Gatehouse.Routing;
 using Gatehouse.Storage;
@@ -6,7 +7,7 @@ namespace Gatehouse.Hosting;
 
 /// <summary>
 /// Everything that must be true before the first request: configuration valid, database migrated,
-/// keys loaded into memory, admin key set. Runs before Kestrel starts listening.
+/// keys and budgets (with their saved spend) loaded into memory, admin key set. Runs before Kestrel starts listening.
 /// </summary>
 internal sealed partial class GatehouseInitializer(
     RouteTableProvider routes,
@@ -14,6 +15,8 @@ internal sealed partial class GatehouseInitializer(
     IKeyStore keyStore,
     KeyRegistry keyRegistry,
     MasterKeyInitializer masterKey,
+    IBudgetStore budgetStore,
+    BudgetLedger budgetLedger,
     GatehouseTelemetry telemetry,
     Degradation.DegradationState degradation,
     ILogger<GatehouseInitializer> logger)
@@ -26,6 +29,9 @@ internal sealed partial class GatehouseInitializer(
         var keys = await keyStore.ListAsync(cancellationToken);
         keyRegistry.Load(keys);
         LogKeys(keys.Count);
+        var budgets = await budgetStore.ListAsync(cancellationToken);
+        budgetLedger.Load(budgets, await budgetStore.ListLatestSpendAsync(cancellationToken));
+        LogBudgets(budgets.Count);
         await masterKey.InitializeAsync(console, cancellationToken);
         await degradation.LoadAsync(cancellationToken);
         if (degradation.Current is { Source: "operator" } pinned)
@@ -42,4 +48,7 @@ internal sealed partial class GatehouseInitializer(
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "Service level pinned by an operator: {Level} ({Reason}).")]
     private partial void LogPinnedLevel(Degradation.DegradationLevel level, string? reason);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Loaded {BudgetCount} budgets.")]
+    private partial void LogBudgets(int budgetCount);
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Budgets;
 using Gatehouse.Caching;
 using Gatehouse.Configuration;
 using Gatehouse.Degradation;
@@ -65,6 +66,17 @@ internal static class GatehouseServiceCollectionExtensions
 
         services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<DegradationState>(sp, PolicyClock.From(sp)));
 
+        // Budgets: the in-memory ledger admits, the writer saves spend behind it, alerts go to the webhook.
+        services.TryAddSingleton(static sp => new BudgetLedger(PolicyClock.From(sp)));
+        services.TryAddSingleton<BudgetSettings>();
+        services.TryAddSingleton<BudgetService>();
+        services.TryAddSingleton<WorstCaseCost>();
+        services.TryAddSingleton<BudgetSpendWriter>();
+        services.AddHostedService(static sp => sp.GetRequiredService<BudgetSpendWriter>());
+        services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<BudgetAlertSender>(sp, PolicyClock.From(sp)));
+        services.AddHostedService(static sp => sp.GetRequiredService<BudgetAlertSender>());
+        services.AddHttpClient(BudgetAlertSender.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(10));
+
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ResponseRelay>();
@@ -77,6 +89,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ResponseCacheStage>();
         services.TryAddSingleton<DegradationStage>();
+        services.TryAddSingleton<BudgetStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
             [
@@ -87,6 +100,9 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<RateLimitStage>(),
                 sp.GetRequiredService<ResponseCacheStage>(),
                 sp.GetRequiredService<DegradationStage>(),
+
+                // Right before forwarding: only calls that will reach an upstream reserve budget.
+                sp.GetRequiredService<BudgetStage>(),
                 sp.GetRequiredService<ForwardingStage>(),
             ],
             sp.GetRequiredService<TimeProvider>()));

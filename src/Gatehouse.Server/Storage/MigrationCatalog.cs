@@ -49,6 +49,9 @@ internal static class MigrationCatalog
             migrations.Add(new Migration(version, fileName[(separator + 1)..], reader.ReadToEnd()));
         }
 
+        // Gaps are allowed: a change takes its number when work starts, and changes merge in any
+        // order. The migrator applies every version a database lacks, so a lower number merged
+        // later still runs. Duplicates would be two changes claiming one number, which is an error.
         migrations.Sort(static (a, b) => a.Version.CompareTo(b.Version));
         if (migrations.Count == 0)
         {

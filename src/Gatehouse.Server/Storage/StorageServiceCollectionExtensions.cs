@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IRequestRecordStore, SqliteRequestRecordStore>();
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
+        services.TryAddSingleton<IBudgetStore, SqliteBudgetStore>();
         return services;
     }
 }

@@ -13,6 +13,8 @@ public sealed class MigrationCatalogTests
 
         Assert.Equal(1, migrations[0].Version);
         Assert.True(migrations.Zip(migrations.Skip(1)).All(pair => pair.First.Version < pair.Second.Version));
+        Assert.Contains(migrations, m => m is { Version: 2, Name: "cache_status" });
+        Assert.Contains(migrations, m => m is { Version: 3, Name: "budgets" });
         Assert.Equal("initial", migrations[0].Name);
         Assert.Contains(migrations, m => m is { Version: 4, Name: "key_routing" });
         Assert.Contains("CREATE TABLE request_records", migrations[0].Sql, StringComparison.Ordinal);
