@@ -14,12 +14,12 @@ internal static class CacheEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> PurgeAsync(string? @namespace, ResponseCache cache, CancellationToken cancellationToken)
     {
-        if (@namespace is not null && !CallCachePolicy.IsValidNamespace(@namespace))
+        if (@namespace is not null && !CallCachePolicy.IsValidPurgeNamespace(@namespace))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,
                 title: "Invalid namespace",
-                detail: $"'{@namespace}' is not a cache namespace: use 1 to 64 letters, digits, '.', '_' or '-'.");
+                detail: $"'{@namespace}' is not a cache namespace: use 1 to 64 letters, digits, '.', '_' or '-' (a key's namespace and a call's are joined by '/').");
         }
 
         await cache.PurgeAsync(@namespace, cancellationToken);

@@ -10,7 +10,9 @@ namespace Gatehouse.Caching;
 /// <summary>
 /// How the response cache treats one call: whether it looks for a stored answer, whether it stores
 /// the fresh one, for how long, and in which namespace. Resolved from the alias's settings
-/// (<see cref="RouteCachePolicy"/>), then the call's <c>x-gatehouse-cache*</c> headers, which win.
+/// (<see cref="RouteCachePolicy"/>), then the key's (<see cref="Keys.KeyCacheSettings"/>), then the
+/// call's <c>x-gatehouse-cache*</c> headers, which win — except that a key's namespace always
+/// applies: a header namespace nests inside it, so a key cannot reach another key's answers.
 /// </summary>
 internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string Namespace)
 {
@@ -28,7 +30,9 @@ internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string
         var route = context.Route?.Cache ?? RouteCachePolicy.Off;
         var headers = context.Http.Request.Headers;
 
-        var enabled = route.Enabled || onForAll;
+        var key = context.Caller?.Key?.Cache;
+        var enabled = key?.Enabled ?? route.Enabled;
+        enabled |= onForAll;
         var lookup = true;
         if (headers.TryGetValue(GatehouseHeaders.Cache, out var mode))
         {
@@ -50,7 +54,7 @@ internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string
             }
         }
 
-        var ttl = route.Ttl;
+        var ttl = key?.TtlSeconds is { } keyTtl ? TimeSpan.FromSeconds(Math.Min(keyTtl, options.MaxTtlSeconds)) : route.Ttl;
         if (headers.TryGetValue(GatehouseHeaders.CacheTtl, out var ttlValue))
         {
             if (!int.TryParse(ttlValue.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < 1 || seconds > options.MaxTtlSeconds)
@@ -62,16 +66,24 @@ internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string
             ttl = TimeSpan.FromSeconds(seconds);
         }
 
-        var space = DefaultNamespace;
+        string? requested = null;
         if (headers.TryGetValue(GatehouseHeaders.CacheNamespace, out var spaceValue))
         {
-            space = spaceValue.ToString();
-            if (!IsValidNamespace(space))
+            requested = spaceValue.ToString();
+            if (!IsValidNamespace(requested))
             {
-                error = Invalid(GatehouseHeaders.CacheNamespace, space, "use 1 to 64 letters, digits, '.', '_' or '-'");
+                error = Invalid(GatehouseHeaders.CacheNamespace, requested, "use 1 to 64 letters, digits, '.', '_' or '-'");
                 return false;
             }
         }
+
+        var space = (key?.Namespace, requested) switch
+        {
+            ({ } keySpace, { } callSpace) => keySpace + "/" + callSpace,
+            ({ } keySpace, null) => keySpace,
+            (null, { } callSpace) => callSpace,
+            _ => DefaultNamespace,
+        };
 
         policy = enabled ? new CallCachePolicy(lookup, ttl, space) : null;
         return true;
@@ -79,6 +91,10 @@ internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string
 
     /// <summary>1 to 64 letters, digits, '.', '_' or '-'.</summary>
     public static bool IsValidNamespace(string space) => NamespacePattern().IsMatch(space);
+
+    /// <summary>A namespace as purging names it: one namespace, or a key's and a call's joined by '/'.</summary>
+    public static bool IsValidPurgeNamespace(string space) =>
+        space.Split('/') is var parts && parts.Length <= 2 && parts.All(IsValidNamespace);
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex NamespacePattern();

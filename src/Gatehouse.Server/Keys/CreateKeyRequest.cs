@@ -15,4 +15,6 @@ public sealed record CreateKeyRequest
     public int? TokensPerMinute { get; init; }
     /// <summary>How this key's calls are routed where it differs from the model alias; omit for as configured.</summary>
     public KeyRoutingSettings? Routing { get; init; }
+    /// <summary>Response-cache settings for this key's calls; omit for as configured.</summary>
+    public KeyCacheSettings? Cache { get; init; }
 }

@@ -52,6 +52,7 @@ internal static class KeyEndpoints
         }
 
         AddProblems(errors, request.Routing);
+        AddProblems(errors, request.Cache);
 
         if (errors.Count > 0)
         {
@@ -68,24 +69,41 @@ internal static class KeyEndpoints
         var errors = new Dictionary<string, string[]>();
         foreach (var name in request.Unsupported?.Keys ?? Enumerable.Empty<string>())
         {
-            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing'."];
+            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing' and 'cache'."];
         }
 
         AddProblems(errors, request.Routing);
+        AddProblems(errors, request.Cache);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var key = request.HasRouting
-            ? await keys.UpdateRoutingAsync(id, request.Routing?.ToPreferences(), cancellationToken)
-            : await store.GetAsync(id, cancellationToken);
+        var key = await store.GetAsync(id, cancellationToken);
+        if (key is not null && request.HasRouting)
+        {
+            key = await keys.UpdateRoutingAsync(id, request.Routing?.ToPreferences(), cancellationToken);
+        }
+
+        if (key is not null && request.HasCache)
+        {
+            key = await keys.UpdateCacheAsync(id, request.Cache, cancellationToken);
+        }
+
         return key is null ? NotFound(id) : TypedResults.Ok(KeyResponse.From(key));
     }
 
     private static void AddProblems(Dictionary<string, string[]> errors, KeyRoutingSettings? routing)
     {
         foreach (var (field, message) in routing?.Problems() ?? [])
+        {
+            errors[field] = [message];
+        }
+    }
+
+    private static void AddProblems(Dictionary<string, string[]> errors, KeyCacheSettings? cache)
+    {
+        foreach (var (field, message) in cache?.Problems() ?? [])
         {
             errors[field] = [message];
         }

@@ -23,11 +23,23 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             RequestsPerMinute = request.RequestsPerMinute,
             TokensPerMinute = request.TokensPerMinute,
             Routing = request.Routing?.ToPreferences(),
+            Cache = request.Cache?.OrNullWhenEmpty(),
         };
 
         await store.InsertAsync(key, cancellationToken);
         registry.Put(key);
         return (key, secret);
+    }
+
+    /// <summary>Replaces the key's response-cache settings (null clears them); null when no such key exists. Takes effect on the next call.</summary>
+    public async Task<VirtualKey?> UpdateCacheAsync(string id, KeyCacheSettings? cache, CancellationToken cancellationToken)
+    {
+        if (!await store.UpdateCacheAsync(id, cache?.OrNullWhenEmpty(), cancellationToken))
+        {
+            return null;
+        }
+
+        return await ReloadAsync(id, cancellationToken);
     }
 
     /// <summary>Replaces the key's routing preferences (null clears them); null when no such key exists. Takes effect on the next call.</summary>
@@ -38,13 +50,7 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             return null;
         }
 
-        var key = await store.GetAsync(id, cancellationToken);
-        if (key is not null)
-        {
-            registry.Put(key);
-        }
-
-        return key;
+        return await ReloadAsync(id, cancellationToken);
     }
 
     public async Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken)
@@ -54,6 +60,12 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             return null;
         }
 
+        return await ReloadAsync(id, cancellationToken);
+    }
+
+    /// <summary>Reads a changed key back and puts it in the registry, so the change applies from the next call.</summary>
+    private async Task<VirtualKey?> ReloadAsync(string id, CancellationToken cancellationToken)
+    {
         var key = await store.GetAsync(id, cancellationToken);
         if (key is not null)
         {

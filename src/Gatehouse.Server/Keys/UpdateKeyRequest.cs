@@ -5,7 +5,8 @@ namespace Gatehouse.Keys;
 
 /// <summary>
 /// Body of <c>PATCH /api/keys/{id}</c>: only what the body names changes. <c>"routing": {...}</c>
-/// replaces the key's routing preferences, <c>"routing": null</c> clears them. Anything else is
+/// replaces the key's routing preferences, <c>"routing": null</c> clears them; <c>"cache"</c> the
+/// same for its response-cache settings. Anything else is
 /// refused by name rather than ignored, so nobody believes they changed what they did not.
 /// </summary>
 public sealed class UpdateKeyRequest
@@ -25,6 +26,22 @@ public sealed class UpdateKeyRequest
     /// <summary>True when the body had <c>routing</c>, even as null.</summary>
     [JsonIgnore]
     public bool HasRouting { get; private set; }
+
+    private KeyCacheSettings? _cache;
+
+    public KeyCacheSettings? Cache
+    {
+        get => _cache;
+        set
+        {
+            _cache = value;
+            HasCache = true;
+        }
+    }
+
+    /// <summary>True when the body had <c>cache</c>, even as null.</summary>
+    [JsonIgnore]
+    public bool HasCache { get; private set; }
 
     /// <summary>Properties this endpoint cannot change.</summary>
     [JsonExtensionData]

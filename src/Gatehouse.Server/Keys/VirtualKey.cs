@@ -24,4 +24,6 @@ public sealed record VirtualKey
     public int? TokensPerMinute { get; init; }
     /// <summary>How this key's calls are routed where it differs from the model alias's configuration; null = as configured.</summary>
     public RoutingPreferences? Routing { get; init; }
+    /// <summary>Response-cache settings for this key's calls; null = as the model alias is configured.</summary>
+    public KeyCacheSettings? Cache { get; init; }
 }

@@ -14,9 +14,9 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     private const string InsertSql =
         """
         INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us, requests_per_minute, tokens_per_minute,
-                                  routing_strategy, routing_fallback, routing_max_retries)
+                                  routing_strategy, routing_fallback, routing_max_retries, cache_enabled, cache_ttl_seconds, cache_namespace)
         VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs, @RequestsPerMinute, @TokensPerMinute,
-                @RoutingStrategy, @RoutingFallback, @RoutingMaxRetries)
+                @RoutingStrategy, @RoutingFallback, @RoutingMaxRetries, @CacheEnabled, @CacheTtlSeconds, @CacheNamespace)
         """;
 
     private const string ListSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys ORDER BY created_at_us, id";
@@ -28,6 +28,9 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private const string UpdateRoutingSql =
         "UPDATE virtual_keys SET routing_strategy = @RoutingStrategy, routing_fallback = @RoutingFallback, routing_max_retries = @RoutingMaxRetries WHERE id = @Id";
+
+    private const string UpdateCacheSql =
+        "UPDATE virtual_keys SET cache_enabled = @CacheEnabled, cache_ttl_seconds = @CacheTtlSeconds, cache_namespace = @CacheNamespace WHERE id = @Id";
 
     public async Task InsertAsync(VirtualKey key, CancellationToken cancellationToken)
     {
@@ -68,6 +71,18 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         var matched = await connection.ExecuteAsync(new CommandDefinition(
             UpdateRoutingSql,
             new { Id = id, RoutingStrategy = strategy, RoutingFallback = fallback, RoutingMaxRetries = maxRetries },
+            cancellationToken: cancellationToken));
+        return matched > 0;
+    }
+
+    public async Task<bool> UpdateCacheAsync(string id, KeyCacheSettings? cache, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var (enabled, ttlSeconds, space) = VirtualKeyRow.CacheColumns(cache);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var matched = await connection.ExecuteAsync(new CommandDefinition(
+            UpdateCacheSql,
+            new { Id = id, CacheEnabled = enabled, CacheTtlSeconds = ttlSeconds, CacheNamespace = space },
             cancellationToken: cancellationToken));
         return matched > 0;
     }

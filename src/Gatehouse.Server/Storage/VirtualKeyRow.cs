@@ -13,7 +13,8 @@ internal sealed class VirtualKeyRow
         id AS Id, name AS Name, owner AS Owner, key_hash AS KeyHash, prefix AS Prefix,
         allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
         created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute, tokens_per_minute AS TokensPerMinute,
-        routing_strategy AS RoutingStrategy, routing_fallback AS RoutingFallback, routing_max_retries AS RoutingMaxRetries
+        routing_strategy AS RoutingStrategy, routing_fallback AS RoutingFallback, routing_max_retries AS RoutingMaxRetries,
+        cache_enabled AS CacheEnabled, cache_ttl_seconds AS CacheTtlSeconds, cache_namespace AS CacheNamespace
         """;
 
     public string Id { get; set; } = "";
@@ -37,6 +38,12 @@ internal sealed class VirtualKeyRow
 
     public long? RoutingMaxRetries { get; set; }
 
+    public long? CacheEnabled { get; set; }
+
+    public long? CacheTtlSeconds { get; set; }
+
+    public string? CacheNamespace { get; set; }
+
     public static VirtualKeyRow FromKey(VirtualKey key) => new()
     {
         Id = key.Id,
@@ -58,7 +65,14 @@ internal sealed class VirtualKeyRow
         RoutingStrategy = RoutingColumns(key.Routing).Strategy,
         RoutingFallback = RoutingColumns(key.Routing).Fallback,
         RoutingMaxRetries = RoutingColumns(key.Routing).MaxRetries,
+        CacheEnabled = CacheColumns(key.Cache).Enabled,
+        CacheTtlSeconds = CacheColumns(key.Cache).TtlSeconds,
+        CacheNamespace = CacheColumns(key.Cache).Namespace,
     };
+
+    /// <summary>A key's cache settings as their three columns (all null when it has none).</summary>
+    public static (long? Enabled, long? TtlSeconds, string? Namespace) CacheColumns(KeyCacheSettings? cache) =>
+        (cache?.Enabled is { } enabled ? (enabled ? 1 : 0) : null, cache?.TtlSeconds, cache?.Namespace);
 
     /// <summary>A key's routing preferences as their three columns (all null when it has none).</summary>
     public static (string? Strategy, long? Fallback, long? MaxRetries) RoutingColumns(RoutingPreferences? routing) =>
@@ -87,5 +101,11 @@ internal sealed class VirtualKeyRow
             Fallback = RoutingFallback is { } fallback ? fallback != 0 : null,
             MaxRetries = RoutingMaxRetries is { } retries ? checked((int)retries) : null,
         },
+        Cache = new KeyCacheSettings
+        {
+            Enabled = CacheEnabled is { } enabled ? enabled != 0 : null,
+            TtlSeconds = CacheTtlSeconds is { } ttl ? checked((int)ttl) : null,
+            Namespace = CacheNamespace,
+        }.OrNullWhenEmpty(),
     };
 }

@@ -143,6 +143,80 @@ public sealed class ResponseCacheTests : IAsyncLifetime
         Assert.Equal(3, records.Count(r => r.CacheStatus is null));
     }
 
+    private static async Task<string> CreateKeyAsync(HttpClient admin, string name, string cacheJson)
+    {
+        using var response = await admin.PostAsync("api/keys", GatehouseServer.Json($$"""{"name":"{{name}}"{{cacheJson}}}"""), Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        return body.RootElement.GetProperty("key").GetString()!;
+    }
+
+    [Fact]
+    public async Task KeySettings_TurnTheCacheOnOrOff_AndTheirNamespaceKeepsAnswersApart()
+    {
+        await using var server = await StartAsync();
+        using var admin = server.CreateClient();
+        var plain = Request.Replace("\"cached\"", "\"plain\"", StringComparison.Ordinal);
+        using var tenantA = server.CreateClient(await CreateKeyAsync(admin, "a", ""","cache":{"enabled":true,"namespace":"tenant-a","ttlSeconds":60}"""));
+        using var tenantB = server.CreateClient(await CreateKeyAsync(admin, "b", ""","cache":{"enabled":true,"namespace":"tenant-b"}"""));
+        using var noCache = server.CreateClient(await CreateKeyAsync(admin, "c", ""","cache":{"enabled":false}"""));
+
+        // On for the key although the alias has no cache; each tenant has its own answers.
+        using var a1 = await PostAsync(tenantA, plain);
+        using var a2 = await PostAsync(tenantA, plain);
+        using var b1 = await PostAsync(tenantB, plain);
+        Assert.Equal(("miss", "hit", "miss"), (Header(a1, "x-gatehouse-cache-status"), Header(a2, "x-gatehouse-cache-status"), Header(b1, "x-gatehouse-cache-status")));
+
+        // A header namespace nests inside the key's: it cannot reach another tenant's answers.
+        using var escape = await PostAsync(tenantB, plain, ("x-gatehouse-cache-namespace", "tenant-a"));
+        Assert.Equal("miss", Header(escape, "x-gatehouse-cache-status"));
+
+        // Off for the key although the alias caches; the call's header still wins.
+        using var cachedAlias = await PostAsync(admin, Request);
+        using var bypassed = await PostAsync(noCache, Request);
+        using var askedFor = await PostAsync(noCache, Request, ("x-gatehouse-cache", "on"));
+        Assert.False(bypassed.Headers.Contains("x-gatehouse-cache-status"));
+        Assert.Equal("hit", Header(askedFor, "x-gatehouse-cache-status"));
+
+        // The key's TTL applies.
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        using var expired = await PostAsync(tenantA, plain);
+        Assert.Equal("miss", Header(expired, "x-gatehouse-cache-status"));
+        Assert.Equal(6, _upstream.Received.Count);
+    }
+
+    [Fact]
+    public async Task KeySettings_AreValidated_ShownAndChangedWithPatch()
+    {
+        await using var server = await StartAsync();
+        using var admin = server.CreateClient();
+
+        using var invalid = await admin.PostAsync("api/keys", GatehouseServer.Json("""{"name":"x","cache":{"namespace":"no spaces","ttlSeconds":0}}"""), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        var problem = await invalid.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("cache.namespace", problem, StringComparison.Ordinal);
+        Assert.Contains("cache.ttlSeconds", problem, StringComparison.Ordinal);
+
+        using var created = await admin.PostAsync("api/keys", GatehouseServer.Json("""{"name":"y","cache":{"enabled":true}}"""), Ct);
+        using var key = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Ct));
+        var id = key.RootElement.GetProperty("id").GetString();
+        Assert.True(key.RootElement.GetProperty("cache").GetProperty("enabled").GetBoolean());
+        using var secretClient = server.CreateClient(key.RootElement.GetProperty("key").GetString());
+        var plain = Request.Replace("\"cached\"", "\"plain\"", StringComparison.Ordinal);
+        using var first = await PostAsync(secretClient, plain);
+
+        using var cleared = await admin.PatchAsync($"api/keys/{id}", GatehouseServer.Json("""{"cache":null}"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        using (var body = JsonDocument.Parse(await cleared.Content.ReadAsStringAsync(Ct)))
+        {
+            Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("cache").ValueKind);
+        }
+
+        using var afterClear = await PostAsync(secretClient, plain);
+        Assert.False(afterClear.Headers.Contains("x-gatehouse-cache-status"));
+        Assert.Equal(2, _upstream.Received.Count);
+    }
+
     [Fact]
     public async Task Refresh_SkipsTheLookup_AndStoresTheFreshAnswer()
     {

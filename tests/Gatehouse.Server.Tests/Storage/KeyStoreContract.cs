@@ -142,6 +142,23 @@ public abstract class KeyStoreContract
     }
 
     [Fact]
+    public async Task UpdateCache_ReplacesOnlyTheCacheSettings_AndNullClearsThem()
+    {
+        var store = await CreateStoreAsync();
+        var key = Key("k1") with { Routing = new RoutingPreferences { MaxRetries = 1 }, Cache = new KeyCacheSettings { Enabled = false } };
+        await store.InsertAsync(key, Ct);
+        AssertSameKey(key, (await store.GetAsync("k1", Ct))!);
+
+        var settings = new KeyCacheSettings { Enabled = true, TtlSeconds = 30, Namespace = "tenant-a" };
+        Assert.True(await store.UpdateCacheAsync("k1", settings, Ct));
+        AssertSameKey(key with { Cache = settings }, (await store.GetAsync("k1", Ct))!);
+
+        Assert.True(await store.UpdateCacheAsync("k1", null, Ct));
+        Assert.Null((await store.GetAsync("k1", Ct))!.Cache);
+        Assert.False(await store.UpdateCacheAsync("nope", settings, Ct));
+    }
+
+    [Fact]
     public async Task Revoke_UnknownKey_ReturnsFalse()
     {
         var store = await CreateStoreAsync();
@@ -192,5 +209,6 @@ public abstract class KeyStoreContract
         Assert.Equal(expected.RequestsPerMinute, actual.RequestsPerMinute);
         Assert.Equal(expected.TokensPerMinute, actual.TokensPerMinute);
         Assert.Equal(expected.Routing, actual.Routing);
+        Assert.Equal(expected.Cache, actual.Cache);
     }
 }
