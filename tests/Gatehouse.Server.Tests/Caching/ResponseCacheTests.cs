@@ -358,6 +358,30 @@ public sealed class ResponseCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnthropicDialectCalls_AreCachedInTheirOwnShape()
+    {
+        await using var server = await StartAsync();
+        using var client = server.CreateClient();
+        const string messages = """{"model":"cached","max_tokens":100,"messages":[{"role":"user","content":"What is the capital of France?"}]}""";
+
+        using var first = await client.PostAsync("v1/messages", GatehouseServer.Json(messages), Ct);
+        using var second = await client.PostAsync("v1/messages", GatehouseServer.Json(messages), Ct);
+        using var openAIShape = await PostAsync(client, """{"model":"cached","max_tokens":100,"messages":[{"role":"user","content":"What is the capital of France?"}]}""");
+
+        Assert.Equal("hit", Header(second, "x-gatehouse-cache-status"));
+        var body = await second.Content.ReadAsStringAsync(Ct);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), body);
+        using (var message = JsonDocument.Parse(body))
+        {
+            Assert.Equal("message", message.RootElement.GetProperty("type").GetString());
+        }
+
+        // The same question in OpenAI's dialect is another answer (other bytes), so it goes upstream.
+        Assert.Equal("miss", Header(openAIShape, "x-gatehouse-cache-status"));
+        Assert.Equal(2, _upstream.Received.Count);
+    }
+
+    [Fact]
     public async Task Status_ReportsCacheCounts()
     {
         await using var server = await StartAsync();
