@@ -104,7 +104,7 @@ internal sealed class ResponseCacheStage(
         }
 
         counters.Count(CacheStatuses.Miss);
-        var (producerHttp, producerResponse) = ProducerResponse.CreateContext(context.Http.Request, shared);
+        var (producerHttp, producerResponse) = VirtualResponse.CreateContext(context.Http.Request, shared, shared.ProductionAborted);
         var producerContext = context.ForProducer(producerHttp);
         var production = RunProducerAsync(producerContext, producerResponse, next, key, shared, policy, settings);
         try
@@ -129,7 +129,7 @@ internal sealed class ResponseCacheStage(
 
     /// <summary>Runs the rest of the pipeline into the shared answer, then completes and (on success) stores it. Never throws: a failure is returned for the producing caller to rethrow.</summary>
     private async Task<ExceptionDispatchInfo?> RunProducerAsync(
-        GatewayContext producerContext, ProducerResponse response, GatewayDelegate next, string key, SharedAnswer shared, CallCachePolicy policy, CacheOptions settings)
+        GatewayContext producerContext, VirtualResponse response, GatewayDelegate next, string key, SharedAnswer shared, CallCachePolicy policy, CacheOptions settings)
     {
         await Task.Yield();
         ExceptionDispatchInfo? failure = null;
