@@ -151,12 +151,14 @@ internal sealed class ResponseCacheStage(
             // An answer that never reached an upstream (a limit or budget of the producing caller's) is not the others' answer.
             Shareable: failure is null && response.HasStarted && producerContext.Deployment is not null,
             BodyAborted: response.BodyAborted || (failure is not null && response.HasStarted));
+        // Read before the callers are released: one of them may move the clock before the store runs.
+        var completedAt = cache.UtcNow;
         shared.Complete(outcome);
         try
         {
             if (outcome.Succeeded && outcome.Shareable && shared.Length <= settings.MaxEntryKilobytes * 1024L)
             {
-                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Request!.Stream, policy.Ttl);
+                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Request!.Stream, completedAt, policy.Ttl);
             }
         }
         finally
