@@ -19,6 +19,8 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(BudgetResponse[]))]
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RequestRecordPage))]
+[JsonSerializable(typeof(Executions.Execution))]
+[JsonSerializable(typeof(Executions.ExecutionPage))]
 [JsonSerializable(typeof(Status.GatewayStatus))]
 [JsonSerializable(typeof(Degradation.DegradationView))]
 [JsonSerializable(typeof(Degradation.SetDegradationRequest))]

@@ -1,6 +1,7 @@
 using Gatehouse.Budgets;
 using Gatehouse.Caching;
 using Gatehouse.Degradation;
+using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -27,6 +28,7 @@ internal static class GatehouseApp
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
         app.MapBudgetEndpoints();
+        app.MapExecutionEndpoints();
         app.MapStatusEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();
