@@ -21,6 +21,7 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(RequestRecordPage))]
 [JsonSerializable(typeof(Executions.Execution))]
 [JsonSerializable(typeof(Executions.ExecutionPage))]
+[JsonSerializable(typeof(Analytics.AnalyticsReport))]
 [JsonSerializable(typeof(Status.GatewayStatus))]
 [JsonSerializable(typeof(Degradation.DegradationView))]
 [JsonSerializable(typeof(Degradation.SetDegradationRequest))]

@@ -1,3 +1,4 @@
+using Gatehouse.Analytics;
 using Gatehouse.Budgets;
 using Gatehouse.Caching;
 using Gatehouse.Degradation;
@@ -29,6 +30,7 @@ internal static class GatehouseApp
         app.MapRecordEndpoints();
         app.MapBudgetEndpoints();
         app.MapExecutionEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapStatusEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();

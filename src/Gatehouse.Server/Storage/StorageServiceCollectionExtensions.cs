@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
         services.TryAddSingleton<IBudgetStore, SqliteBudgetStore>();
         services.TryAddSingleton<IExecutionStore, SqliteExecutionStore>();
+        services.TryAddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
         return services;
     }
 }
