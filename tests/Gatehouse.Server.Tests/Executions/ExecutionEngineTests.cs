@@ -185,4 +185,22 @@ public sealed class ExecutionEngineTests
         Assert.Equal(50, sent.GetProperty("max_tokens").GetInt32());
         Assert.Equal(7, sent.GetProperty("seed").GetInt32());
     }
+
+    [Fact]
+    public async Task KeyRevokedAfterItWasAuthenticated_FailsAsUnauthorized_WithNoModelCallAndNoRecord()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        var (id, caller, _) = await CreateKeyAsync(server, "soon-revoked", "team-a");
+        using var admin = server.CreateClient();
+        using var revoked = await admin.PostAsync($"api/keys/{id}/revoke", null, Ct);
+        Assert.True(revoked.IsSuccessStatusCode);
+
+        var execution = await server.GetService<ExecutionEngine>().ExecuteAsync(Request(caller, ReviewCall()), cancellationToken: Ct);
+
+        Assert.Equal(ExecutionStatuses.Failed, execution.Status);
+        Assert.Equal(ExecutionErrors.Unauthorized, execution.ErrorClass);
+        Assert.Null(Assert.Single(execution.Attempts).RequestId);
+        Assert.Equal(0m, execution.CostUsd);
+        Assert.Equal(execution.Id.ToString(), (await GetJsonAsync(admin, $"api/executions/{execution.Id}")).GetProperty("id").GetString());
+    }
 }
