@@ -22,12 +22,15 @@ internal sealed class ResponseCache(HybridCache cache, TimeProvider timeProvider
         return answer is not null && answer.ExpiresAt > timeProvider.GetUtcNow() ? answer : null;
     }
 
-    /// <summary>Stores a finished answer for <paramref name="ttl"/>.</summary>
-    public ValueTask SetAsync(string key, string space, SharedAnswer answer, bool streamed, TimeSpan ttl)
+    /// <summary>Stores a finished answer for <paramref name="ttl"/> from <paramref name="completedAt"/> (when its callers got it: the <c>Age</c> counts from there).</summary>
+    public ValueTask SetAsync(string key, string space, SharedAnswer answer, bool streamed, DateTimeOffset completedAt, TimeSpan ttl)
     {
-        var stored = answer.ToCachedAnswer(streamed, timeProvider.GetUtcNow(), ttl);
+        var stored = answer.ToCachedAnswer(streamed, completedAt, ttl);
         return cache.SetAsync(key, stored, new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl }, [TagFor(space)]);
     }
+
+    /// <summary>Now on the clock entries are stamped and expired by (the policy clock).</summary>
+    public DateTimeOffset UtcNow => timeProvider.GetUtcNow();
 
     /// <summary>How long ago the answer was stored, for the <c>Age</c> header.</summary>
     public TimeSpan AgeOf(CachedAnswer answer) => timeProvider.GetUtcNow() - answer.StoredAt;

@@ -1,16 +1,17 @@
+using Gatehouse.Gateway;
 using Gatehouse.Routing;
 
 namespace Gatehouse.Caching;
 
 /// <summary>
 /// One upstream answer being produced for every identical call in flight. The producer writes the
-/// status, headers and body into it as they come (<see cref="ProducerResponse"/>); each caller
+/// status, headers and body into it as they come (through a <see cref="VirtualResponse"/>); each caller
 /// replays it to its own client as it grows, so a streamed answer reaches every caller live. The
 /// production is cancelled only when every caller has gone. (Its cancellation source is never
 /// disposed: late joiners may still hold its token, and an undisposed source without a timer holds nothing.)
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "See the summary: the source is deliberately never disposed.")]
-internal sealed class SharedAnswer
+internal sealed class SharedAnswer : IResponseSink
 {
     private readonly Lock _gate = new();
     private readonly List<byte[]> _chunks = [];

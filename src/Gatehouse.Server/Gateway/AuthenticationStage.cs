@@ -11,7 +11,9 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var check = keys.Check(PresentedKey.From(context.Http.Request), out var caller);
+        var check = context.Http.Features.Get<InProcessCall>() is { } inProcess
+            ? keys.Recheck(inProcess.Caller, out var caller)
+            : keys.Check(PresentedKey.From(context.Http.Request), out caller);
         if (check == KeyCheck.Valid)
         {
             context.Caller = caller;

@@ -38,7 +38,12 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         }
         finally
         {
-            writer.TryEnqueue(BuildRecord(context));
+            var record = BuildRecord(context);
+            writer.TryEnqueue(record);
+            if (context.Http.Features.Get<InProcessCall>() is { } inProcess)
+            {
+                inProcess.Record = record;
+            }
         }
     }
 

@@ -104,7 +104,7 @@ internal sealed class ResponseCacheStage(
         }
 
         counters.Count(CacheStatuses.Miss);
-        var (producerHttp, producerResponse) = ProducerResponse.CreateContext(context.Http.Request, shared);
+        var (producerHttp, producerResponse) = VirtualResponse.CreateContext(context.Http.Request, shared, shared.ProductionAborted);
         var producerContext = context.ForProducer(producerHttp);
         var production = RunProducerAsync(producerContext, producerResponse, next, key, shared, policy, settings);
         try
@@ -129,7 +129,7 @@ internal sealed class ResponseCacheStage(
 
     /// <summary>Runs the rest of the pipeline into the shared answer, then completes and (on success) stores it. Never throws: a failure is returned for the producing caller to rethrow.</summary>
     private async Task<ExceptionDispatchInfo?> RunProducerAsync(
-        GatewayContext producerContext, ProducerResponse response, GatewayDelegate next, string key, SharedAnswer shared, CallCachePolicy policy, CacheOptions settings)
+        GatewayContext producerContext, VirtualResponse response, GatewayDelegate next, string key, SharedAnswer shared, CallCachePolicy policy, CacheOptions settings)
     {
         await Task.Yield();
         ExceptionDispatchInfo? failure = null;
@@ -151,12 +151,14 @@ internal sealed class ResponseCacheStage(
             // An answer that never reached an upstream (a limit or budget of the producing caller's) is not the others' answer.
             Shareable: failure is null && response.HasStarted && producerContext.Deployment is not null,
             BodyAborted: response.BodyAborted || (failure is not null && response.HasStarted));
+        // Read before the callers are released: one of them may move the clock before the store runs.
+        var completedAt = cache.UtcNow;
         shared.Complete(outcome);
         try
         {
             if (outcome.Succeeded && outcome.Shareable && shared.Length <= settings.MaxEntryKilobytes * 1024L)
             {
-                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Request!.Stream, policy.Ttl);
+                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Request!.Stream, completedAt, policy.Ttl);
             }
         }
         finally

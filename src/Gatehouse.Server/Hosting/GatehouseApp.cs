@@ -1,6 +1,8 @@
+using Gatehouse.Analytics;
 using Gatehouse.Budgets;
 using Gatehouse.Caching;
 using Gatehouse.Degradation;
+using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -27,6 +29,8 @@ internal static class GatehouseApp
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
         app.MapBudgetEndpoints();
+        app.MapExecutionEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapStatusEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();

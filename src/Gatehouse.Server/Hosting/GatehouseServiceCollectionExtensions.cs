@@ -2,6 +2,7 @@ using Gatehouse.Budgets;
 using Gatehouse.Caching;
 using Gatehouse.Configuration;
 using Gatehouse.Degradation;
+using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
@@ -106,6 +107,11 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<ForwardingStage>(),
             ],
             sp.GetRequiredService<TimeProvider>()));
+
+        // Above the pipeline, calling it in process as a client would: prompt executions.
+        services.TryAddSingleton<PipelineClient>();
+        services.TryAddSingleton<ExecutionRecorder>();
+        services.TryAddSingleton<ExecutionEngine>();
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatehouseApiJsonContext.Default));

@@ -44,6 +44,29 @@ internal sealed class KeyRegistry(TimeProvider timeProvider)
             return KeyCheck.Unknown;
         }
 
+        return Admit(key, out caller);
+    }
+
+    /// <summary>
+    /// Checks an identity authenticated earlier (a call Gatehouse makes on its behalf) against the
+    /// keys as they are now: a key revoked or expired since fails, and the identity returned carries
+    /// the key's current settings (routing, limits).
+    /// </summary>
+    public KeyCheck Recheck(CallerIdentity identity, out CallerIdentity? caller)
+    {
+        caller = null;
+        if (identity.IsAdmin)
+        {
+            caller = _masterKeyHash is null ? null : CallerIdentity.Master;
+            return caller is null ? KeyCheck.Unknown : KeyCheck.Valid;
+        }
+
+        return identity.Key is { } known && _byHash.TryGetValue(known.KeyHash, out var key) ? Admit(key, out caller) : KeyCheck.Unknown;
+    }
+
+    private KeyCheck Admit(VirtualKey key, out CallerIdentity? caller)
+    {
+        caller = null;
         if (key.RevokedAt is not null)
         {
             return KeyCheck.Revoked;

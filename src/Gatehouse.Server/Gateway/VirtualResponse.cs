@@ -1,15 +1,16 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Gatehouse.Caching;
+namespace Gatehouse.Gateway;
 
 /// <summary>
-/// The response of the call that produces a <see cref="SharedAnswer"/>: the rest of the pipeline
-/// writes to it exactly as to a client (status, headers, body, abort), and everything lands in
-/// the shared answer instead, with the headers frozen at the first byte, as Kestrel would send them.
-/// Its "request aborted" token is the shared answer's: the production stops only when every caller has gone.
+/// A response with no client behind it: the pipeline writes to it exactly as to a client (status,
+/// headers, body, abort), and everything lands in an <see cref="IResponseSink"/> instead, with the
+/// headers frozen at the first byte, as Kestrel would send them. Two users: the call that produces a
+/// shared answer for identical calls in flight (<c>Caching/SharedAnswer</c>), and calls Gatehouse
+/// makes to itself (<c>Executions/PipelineClient</c>). Its "request aborted" token is the one given.
 /// </summary>
-internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpRequestLifetimeFeature
+internal sealed class VirtualResponse : Stream, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpRequestLifetimeFeature
 {
     /// <summary>Headers that describe one connection or one caller's cost, never repeated to another caller.</summary>
     private static readonly HashSet<string> s_notShared = new(StringComparer.OrdinalIgnoreCase)
@@ -17,12 +18,17 @@ internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResp
         "Connection", "Transfer-Encoding", "Keep-Alive", "Date", "Server", "Set-Cookie",
     };
 
-    private readonly SharedAnswer _answer;
+    private readonly IResponseSink _sink;
+    private readonly CancellationToken _aborted;
     private PipeWriter? _writer;
 
-    private ProducerResponse(SharedAnswer answer) => _answer = answer;
+    private VirtualResponse(IResponseSink sink, CancellationToken aborted)
+    {
+        _sink = sink;
+        _aborted = aborted;
+    }
 
-    /// <summary>True once the producer aborted the body (a stream cut after its first byte).</summary>
+    /// <summary>True once the pipeline aborted the body (a stream cut after its first byte).</summary>
     public bool BodyAborted { get; private set; }
 
     public bool HasStarted { get; private set; }
@@ -36,7 +42,7 @@ internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResp
     public Stream Body
     {
         get => this;
-        set => throw new NotSupportedException("The producer's response body cannot be replaced.");
+        set => throw new NotSupportedException("A virtual response body cannot be replaced.");
     }
 
     Stream IHttpResponseBodyFeature.Stream => this;
@@ -45,7 +51,7 @@ internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResp
 
     public CancellationToken RequestAborted
     {
-        get => _answer.ProductionAborted;
+        get => _aborted;
         set => throw new NotSupportedException();
     }
 
@@ -63,19 +69,25 @@ internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResp
         set => throw new NotSupportedException();
     }
 
-    /// <summary>An <see cref="HttpContext"/> whose request headers are a copy of the caller's and whose response is a new <see cref="ProducerResponse"/> feeding <paramref name="answer"/>.</summary>
-    public static (HttpContext Http, ProducerResponse Response) CreateContext(HttpRequest callerRequest, SharedAnswer answer)
+    /// <summary>An <see cref="HttpContext"/> whose request headers are a copy of <paramref name="callerRequest"/>'s (no body) and whose response feeds <paramref name="sink"/>.</summary>
+    public static (HttpContext Http, VirtualResponse Response) CreateContext(HttpRequest callerRequest, IResponseSink sink, CancellationToken aborted) =>
+        CreateContext(
+            new HttpRequestFeature
+            {
+                Method = callerRequest.Method,
+                Scheme = callerRequest.Scheme,
+                Path = callerRequest.Path,
+                Headers = new HeaderDictionary(callerRequest.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)),
+            },
+            sink,
+            aborted);
+
+    /// <summary>An <see cref="HttpContext"/> for <paramref name="request"/> whose response feeds <paramref name="sink"/>; <paramref name="aborted"/> plays the client hanging up.</summary>
+    public static (HttpContext Http, VirtualResponse Response) CreateContext(IHttpRequestFeature request, IResponseSink sink, CancellationToken aborted)
     {
-        var response = new ProducerResponse(answer);
-        var request = new HttpRequestFeature
-        {
-            Method = callerRequest.Method,
-            Scheme = callerRequest.Scheme,
-            Path = callerRequest.Path,
-            Headers = new HeaderDictionary(callerRequest.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)),
-        };
+        var response = new VirtualResponse(sink, aborted);
         var features = new FeatureCollection();
-        features.Set<IHttpRequestFeature>(request);
+        features.Set(request);
         features.Set<IHttpResponseFeature>(response);
         features.Set<IHttpResponseBodyFeature>(response);
         features.Set<IHttpRequestLifetimeFeature>(response);
@@ -119,7 +131,7 @@ internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResp
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         EnsureStarted();
-        _answer.Append(buffer);
+        _sink.Append(buffer);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -160,6 +172,6 @@ internal sealed class ProducerResponse : Stream, IHttpResponseFeature, IHttpResp
             .Where(h => !s_notShared.Contains(h.Key))
             .Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))
             .ToArray();
-        _answer.Start(StatusCode, headers);
+        _sink.Start(StatusCode, headers);
     }
 }
