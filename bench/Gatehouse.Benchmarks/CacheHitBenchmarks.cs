@@ -38,7 +38,7 @@ public class CacheHitBenchmarks
         answer.Start(200, [new("Content-Type", "application/json")]);
         answer.Append(AnthropicPayloads.OpenAICompletion);
         answer.Complete(new SharedOutcome(200, null, null, null, Shareable: true, BodyAborted: false));
-        await _cache.SetAsync(_storedKey, CallCachePolicy.DefaultNamespace, answer, streamed: false, TimeSpan.FromHours(1));
+        await _cache.SetAsync(_storedKey, CallCachePolicy.DefaultNamespace, answer, streamed: false, _cache.UtcNow, TimeSpan.FromHours(1));
     }
 
     [GlobalCleanup]
