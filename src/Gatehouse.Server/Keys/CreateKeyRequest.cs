@@ -15,4 +15,6 @@ public sealed record CreateKeyRequest
     public int? TokensPerMinute { get; init; }
     /// <summary>How this key's calls are routed where it differs from the model alias; omit for as configured.</summary>
     public KeyRoutingSettings? Routing { get; init; }
+    /// <summary>Tool prefiltering for this key's calls (<c>true</c>/<c>false</c>); omit to follow the model alias.</summary>
+    public bool? ToolPrefilter { get; init; }
 }

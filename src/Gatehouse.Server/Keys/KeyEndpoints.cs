@@ -68,7 +68,7 @@ internal static class KeyEndpoints
         var errors = new Dictionary<string, string[]>();
         foreach (var name in request.Unsupported?.Keys ?? Enumerable.Empty<string>())
         {
-            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing'."];
+            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing' and 'toolPrefilter'."];
         }
 
         AddProblems(errors, request.Routing);
@@ -80,6 +80,10 @@ internal static class KeyEndpoints
         var key = request.HasRouting
             ? await keys.UpdateRoutingAsync(id, request.Routing?.ToPreferences(), cancellationToken)
             : await store.GetAsync(id, cancellationToken);
+        if (key is not null && request.HasToolPrefilter)
+        {
+            key = await keys.UpdateToolPrefilterAsync(id, request.ToolPrefilter, cancellationToken);
+        }
         return key is null ? NotFound(id) : TypedResults.Ok(KeyResponse.From(key));
     }
 

@@ -14,9 +14,10 @@ public sealed record KeyResponse(
     int? RequestsPerMinute,
     int? TokensPerMinute,
     string? Key = null,
-    KeyRoutingSettings? Routing = null)
+    KeyRoutingSettings? Routing = null,
+    bool? ToolPrefilter = null)
 {
     internal static KeyResponse From(VirtualKey key, string? secret = null) =>
         new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, key.TokensPerMinute, secret,
-            KeyRoutingSettings.From(key.Routing));
+            KeyRoutingSettings.From(key.Routing), key.ToolPrefilter);
 }

@@ -23,6 +23,7 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             RequestsPerMinute = request.RequestsPerMinute,
             TokensPerMinute = request.TokensPerMinute,
             Routing = request.Routing?.ToPreferences(),
+            ToolPrefilter = request.ToolPrefilter,
         };
 
         await store.InsertAsync(key, cancellationToken);
@@ -34,6 +35,23 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
     public async Task<VirtualKey?> UpdateRoutingAsync(string id, RoutingPreferences? routing, CancellationToken cancellationToken)
     {
         if (!await store.UpdateRoutingAsync(id, routing, cancellationToken))
+        {
+            return null;
+        }
+
+        var key = await store.GetAsync(id, cancellationToken);
+        if (key is not null)
+        {
+            registry.Put(key);
+        }
+
+        return key;
+    }
+
+    /// <summary>Sets the key's tool prefiltering (null follows the alias); null when no such key exists. Takes effect on the next call.</summary>
+    public async Task<VirtualKey?> UpdateToolPrefilterAsync(string id, bool? prefilter, CancellationToken cancellationToken)
+    {
+        if (!await store.UpdateToolPrefilterAsync(id, prefilter, cancellationToken))
         {
             return null;
         }

@@ -24,4 +24,6 @@ public sealed record VirtualKey
     public int? TokensPerMinute { get; init; }
     /// <summary>How this key's calls are routed where it differs from the model alias's configuration; null = as configured.</summary>
     public RoutingPreferences? Routing { get; init; }
+    /// <summary>Tool prefiltering for this key's calls (over the model alias's setting, under the call's header); null = as the alias is configured.</summary>
+    public bool? ToolPrefilter { get; init; }
 }

@@ -11,4 +11,7 @@ public interface IRequestRecordStore
 
     /// <summary>Newest first (by timestamp, then id), with keyset (cursor) pagination.</summary>
     Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Tool-prefiltering totals of the calls in <c>[since, until)</c> where prefiltering ran (for analytics).</summary>
+    Task<ToolTokenTotals> GetToolTotalsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 }

@@ -17,11 +17,13 @@ internal static class RequestRecordSql
         INSERT INTO request_records (
             id, timestamp_us, key_id, endpoint, requested_model, deployment, provider, status_code,
             error_class, error_message, input_tokens, output_tokens, cached_input_tokens, cache_write_input_tokens, reasoning_tokens,
-            usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed, failed_attempts, cache_status)
+            usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed, failed_attempts, cache_status,
+            tools_offered, tools_sent, tool_tokens_offered, tool_tokens_sent, tool_search_rounds)
         VALUES (
             @id, @timestamp_us, @key_id, @endpoint, @requested_model, @deployment, @provider, @status_code,
             @error_class, @error_message, @input_tokens, @output_tokens, @cached_input_tokens, @cache_write_input_tokens, @reasoning_tokens,
-            @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed, @failed_attempts, @cache_status)
+            @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed, @failed_attempts, @cache_status,
+            @tools_offered, @tools_sent, @tool_tokens_offered, @tool_tokens_sent, @tool_search_rounds)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -34,11 +36,26 @@ internal static class RequestRecordSql
                cached_input_tokens AS CachedInputTokens, cache_write_input_tokens AS CacheWriteInputTokens, reasoning_tokens AS ReasoningTokens,
                usage_estimated AS UsageEstimated, cost_pusd AS CostPusd, latency_ms AS LatencyMs,
                time_to_first_token_ms AS TimeToFirstTokenMs, streamed AS Streamed, failed_attempts AS FailedAttempts,
-               cache_status AS CacheStatus
+               cache_status AS CacheStatus,
+               tools_offered AS ToolsOffered, tools_sent AS ToolsSent, tool_tokens_offered AS ToolTokensOffered,
+               tool_tokens_sent AS ToolTokensSent, tool_search_rounds AS ToolSearchRounds
         FROM request_records
         """;
 
     public const string SelectById = SelectColumns + "\nWHERE id = @Id";
+
+    /// <summary>Tool-prefiltering totals over <c>[@FromUs, @ToUs)</c>: only calls where prefiltering ran (the columns are NULL elsewhere).</summary>
+    public const string ToolTotals =
+        """
+        SELECT COUNT(tools_offered) AS Calls,
+               COALESCE(SUM(tool_tokens_offered), 0) AS TokensOffered,
+               COALESCE(SUM(tool_tokens_sent), 0) AS TokensSent,
+               COALESCE(SUM(tools_offered), 0) AS ToolsOffered,
+               COALESCE(SUM(tools_sent), 0) AS ToolsSent,
+               COALESCE(SUM(tool_search_rounds), 0) AS SearchRounds
+        FROM request_records
+        WHERE timestamp_us >= @FromUs AND timestamp_us < @ToUs AND tools_offered IS NOT NULL
+        """;
 
     /// <summary>
     /// Builds the page query: filters, then the keyset condition "strictly after the cursor" in

@@ -44,4 +44,13 @@ internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) 
             new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return RequestRecordSql.ToPage(rows.AsList(), limit);
     }
+
+    public async Task<ToolTokenTotals> GetToolTotalsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<ToolTokenTotals>(new CommandDefinition(
+            RequestRecordSql.ToolTotals,
+            new { FromUs = StorageValues.ToUnixMicroseconds(since), ToUs = StorageValues.ToUnixMicroseconds(until) },
+            cancellationToken: cancellationToken));
+    }
 }

@@ -13,7 +13,8 @@ internal sealed class VirtualKeyRow
         id AS Id, name AS Name, owner AS Owner, key_hash AS KeyHash, prefix AS Prefix,
         allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
         created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute, tokens_per_minute AS TokensPerMinute,
-        routing_strategy AS RoutingStrategy, routing_fallback AS RoutingFallback, routing_max_retries AS RoutingMaxRetries
+        routing_strategy AS RoutingStrategy, routing_fallback AS RoutingFallback, routing_max_retries AS RoutingMaxRetries,
+        tool_prefilter AS ToolPrefilter
         """;
 
     public string Id { get; set; } = "";
@@ -37,6 +38,8 @@ internal sealed class VirtualKeyRow
 
     public long? RoutingMaxRetries { get; set; }
 
+    public long? ToolPrefilter { get; set; }
+
     public static VirtualKeyRow FromKey(VirtualKey key) => new()
     {
         Id = key.Id,
@@ -58,6 +61,7 @@ internal sealed class VirtualKeyRow
         RoutingStrategy = RoutingColumns(key.Routing).Strategy,
         RoutingFallback = RoutingColumns(key.Routing).Fallback,
         RoutingMaxRetries = RoutingColumns(key.Routing).MaxRetries,
+        ToolPrefilter = key.ToolPrefilter is { } prefilter ? (prefilter ? 1 : 0) : null,
     };
 
     /// <summary>A key's routing preferences as their three columns (all null when it has none).</summary>
@@ -87,5 +91,6 @@ internal sealed class VirtualKeyRow
             Fallback = RoutingFallback is { } fallback ? fallback != 0 : null,
             MaxRetries = RoutingMaxRetries is { } retries ? checked((int)retries) : null,
         },
+        ToolPrefilter = ToolPrefilter is { } prefilter ? prefilter != 0 : null,
     };
 }

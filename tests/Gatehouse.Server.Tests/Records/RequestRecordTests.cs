@@ -182,5 +182,8 @@ public sealed class RequestRecordTests
 
         public Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken) =>
             Task.FromResult(new RequestRecordPage([.. Stored.Values], null));
+
+        public Task<ToolTokenTotals> GetToolTotalsAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+            Task.FromResult(new ToolTokenTotals());
     }
 }
