@@ -28,9 +28,6 @@ public sealed class ToolOptions
     /// <summary>The recovery function offered beside the kept tools.</summary>
     public SearchToolOptions Search { get; set; } = new();
 
-    /// <summary>Optional embedding similarity blended with the lexical score.</summary>
-    public ToolEmbeddingOptions Embeddings { get; set; } = new();
-
     /// <summary>Distinct tool definitions whose profiles (terms, token count, embedding) are kept in memory.</summary>
     public int ProfileCacheSize { get; set; } = 20_000;
 }
@@ -60,19 +57,6 @@ public enum ToolStreamHoldback
 {
     FirstDelta,
     WholeAnswer,
-}
-
-/// <summary><c>Gatehouse:Tools:Embeddings</c>: a model alias with an embeddings deployment (e.g. <c>sim-embedding</c>).</summary>
-public sealed class ToolEmbeddingOptions
-{
-    /// <summary>The model alias to embed with; null = lexical ranking only.</summary>
-    public string? Model { get; set; }
-
-    /// <summary>Share of the score that is embedding similarity (0–1).</summary>
-    public double Weight { get; set; } = 0.5;
-
-    /// <summary>The longest a call waits for embeddings before ranking lexically alone.</summary>
-    public int TimeoutMilliseconds { get; set; } = 2000;
 }
 
 /// <summary><c>Gatehouse:Models:&lt;name&gt;:Tools</c>: this alias's prefiltering (unset follows <c>Gatehouse:Tools:Prefilter</c>).</summary>

@@ -64,22 +64,6 @@ internal static partial class ToolOptionsValidation
             failures.Add($"{key}:Search:StreamHoldback must be FirstDelta or WholeAnswer.");
         }
 
-        var embeddings = tools.Embeddings;
-        if (embeddings.Model is { } model && !options.Models.ContainsKey(model))
-        {
-            failures.Add($"{key}:Embeddings:Model '{model}' is not a model defined under Gatehouse:Models.");
-        }
-
-        if (embeddings.Weight is < 0 or > 1 || double.IsNaN(embeddings.Weight))
-        {
-            failures.Add($"{key}:Embeddings:Weight must be between 0 and 1.");
-        }
-
-        if (embeddings.TimeoutMilliseconds is < 1 or > 60_000)
-        {
-            failures.Add($"{key}:Embeddings:TimeoutMilliseconds must be between 1 and 60000.");
-        }
-
         if (tools.ProfileCacheSize is < 100 or > 1_000_000)
         {
             failures.Add($"{key}:ProfileCacheSize must be between 100 and 1000000.");

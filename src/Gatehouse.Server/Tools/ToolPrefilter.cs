@@ -67,7 +67,6 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
             RelativeCutoff = (float)tools.RelativeCutoff,
             Pinned = [.. tools.Pinned.Select(p => new ToolNamePattern(p))],
             Categories = [.. tools.Categories.Select(c => new ToolCategory(c.Key, [.. c.Value.Select(p => new ToolNamePattern(p))]))],
-            EmbeddingWeight = tools.Embeddings.Model is null ? 0 : (float)tools.Embeddings.Weight,
         };
         var searchJson = SearchToolDefinition.Json(tools.Search.Name);
         return new Compiled(settings, tools.Search, searchJson, tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(searchJson)));

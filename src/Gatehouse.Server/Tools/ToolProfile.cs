@@ -27,9 +27,6 @@ internal sealed class ToolProfile
 
     /// <summary>Tokens of the definition as sent (compact JSON, o200k).</summary>
     public int Tokens { get; }
-
-    /// <summary>Optional embedding of the definition (set when an embedding model is configured).</summary>
-    public float[]? Embedding { get; set; }
 }
 
 /// <summary>A count per <see cref="ToolField"/>.</summary>
