@@ -36,6 +36,10 @@ internal sealed record AnalyticsSection
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<PromptUsage>? TopPrompts { get; init; }
 
+    /// <summary>Requests only: tool prefiltering over the calls it ran on (tool tokens offered and sent).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Storage.ToolTokenTotals? Tools { get; init; }
+
     /// <summary>Every hour or day of the range, oldest first, empty ones included.</summary>
     public required IReadOnlyList<AnalyticsBucket> Buckets { get; init; }
 }

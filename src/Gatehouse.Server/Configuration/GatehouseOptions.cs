@@ -30,4 +30,7 @@ public sealed class GatehouseOptions
 
     /// <summary>Budget alerts (webhook) and how a call's worst-case cost is sized.</summary>
     public BudgetOptions Budgets { get; set; } = new();
+
+    /// <summary>Tool prefiltering: which tools go upstream, and the search function that recovers the rest.</summary>
+    public ToolOptions Tools { get; set; } = new();
 }

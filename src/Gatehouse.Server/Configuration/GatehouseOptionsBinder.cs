@@ -63,6 +63,13 @@ internal static class GatehouseOptionsBinder
                         return options.Budgets;
                     });
                     break;
+                case nameof(GatehouseOptions.Tools):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Tools, Strict);
+                        return options.Tools;
+                    });
+                    break;
                 default:
                     throw new GatehouseConfigurationException($"'{child.Path}' is not a Gatehouse setting.");
             }

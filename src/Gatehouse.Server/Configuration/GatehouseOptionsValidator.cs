@@ -206,6 +206,7 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
         }
 
         ValidateBudgets(failures, options.Budgets, $"{root}:Budgets");
+        ToolOptionsValidation.Validate(failures, options, $"{root}:Tools");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -21,5 +21,8 @@ public sealed class ModelAliasOptions
     /// <summary>This alias's response-cache settings (unset values follow <c>Gatehouse:Cache</c>).</summary>
     public AliasCacheOptions Cache { get; set; } = new();
 
+    /// <summary>This alias's tool prefiltering (unset follows <c>Gatehouse:Tools:Prefilter</c>).</summary>
+    public AliasToolOptions Tools { get; set; } = new();
+
     public string? Description { get; set; }
 }

@@ -45,4 +45,22 @@ internal static class GatehouseHeaders
 
     /// <summary>Response header: <c>hit</c>, <c>miss</c> or <c>coalesced</c> when the cache took part.</summary>
     public const string CacheStatus = "x-gatehouse-cache-status";
+
+    /// <summary>Request header: <c>prefilter</c> or <c>off</c>, tool prefiltering for this call (over the key's and the alias's setting).</summary>
+    public const string Tools = "x-gatehouse-tools";
+
+    /// <summary>Response header: tools the client offered (when prefiltering ran).</summary>
+    public const string ToolsOffered = "x-gatehouse-tools-offered";
+
+    /// <summary>Response header: the client's tools in the upstream request that answered.</summary>
+    public const string ToolsSent = "x-gatehouse-tools-sent";
+
+    /// <summary>Response header: tokens of the client's tool definitions.</summary>
+    public const string ToolTokensOffered = "x-gatehouse-tool-tokens-offered";
+
+    /// <summary>Response header: tool-definition tokens of every upstream request of the call, added up.</summary>
+    public const string ToolTokensSent = "x-gatehouse-tool-tokens-sent";
+
+    /// <summary>Response header: times the call was re-issued with more tools after the model searched (only when it was).</summary>
+    public const string ToolSearchRounds = "x-gatehouse-tools-search-rounds";
 }

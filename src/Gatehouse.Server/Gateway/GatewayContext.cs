@@ -92,6 +92,55 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     /// <summary>The response cache's part in the call (<c>hit</c>, <c>miss</c>, <c>coalesced</c>); null when it took none.</summary>
     public string? CacheStatus { get; set; }
 
+    /// <summary>What tool prefiltering offered and sent; null when it did not run.</summary>
+    public Tools.ToolAccounting? Tools { get; set; }
+
+    /// <summary>
+    /// A context for one upstream round of a prefiltered call: the same caller and route, its own
+    /// body (the narrowed tools), its own response (held back until it is known to be the answer)
+    /// and its own outcome, which the call adds up with <see cref="AddRound"/>.
+    /// </summary>
+    public GatewayContext ForRound(HttpContext roundHttp, PooledBody body, ParsedRequest request) => new(roundHttp, Operation, Dialect, RequestId, StartTimestamp)
+    {
+        Caller = Caller,
+        Body = body,
+        Request = request,
+        ClientBody = ClientBody,
+        ClientModel = ClientModel,
+        Route = Route,
+        Degradation = Degradation,
+        EstimatedInputTokens = ReferenceEquals(body, Body) ? EstimatedInputTokens : null,
+        Tools = Tools,
+    };
+
+    /// <summary>Adds one round's upstream call to this call: usage and cost add up, the last round's outcome is the call's.</summary>
+    public void AddRound(GatewayContext round)
+    {
+        var (a, b) = (Usage, round.Usage);
+        Usage = new TokenUsage(
+            a.InputTokens + b.InputTokens,
+            a.OutputTokens + b.OutputTokens,
+            a.CachedInputTokens + b.CachedInputTokens,
+            a.ReasoningTokens + b.ReasoningTokens,
+            a.AudioInputTokens + b.AudioInputTokens,
+            a.AudioOutputTokens + b.AudioOutputTokens,
+            a.CacheWriteInputTokens + b.CacheWriteInputTokens,
+            a.Estimated || b.Estimated);
+        CostUsd += round.CostUsd;
+        Deployment = round.Deployment ?? Deployment;
+        NativePassthrough = round.NativePassthrough;
+        Routing = round.Routing;
+        if (round.FailedAttempts is { Count: > 0 } failed)
+        {
+            (FailedAttempts ??= []).AddRange(failed);
+        }
+
+        StatusCode = round.StatusCode;
+        ErrorClass = round.ErrorClass;
+        ErrorMessage = round.ErrorMessage;
+        TimeToFirstTokenMs = round.TimeToFirstTokenMs ?? TimeToFirstTokenMs;
+    }
+
     /// <summary>
     /// A context for producing this call's answer on behalf of every identical call in flight: the
     /// same request and caller, but its own response (<paramref name="producerHttp"/>) and outcome.
@@ -120,6 +169,7 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
         Usage = producer.Usage;
         CostUsd = producer.CostUsd;
         TimeToFirstTokenMs = producer.TimeToFirstTokenMs;
+        Tools = producer.Tools;
     }
 
     /// <summary>Marks the call failed with an error the caller has already been sent (or is about to be).</summary>

@@ -71,6 +71,11 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         Streamed = context.Request?.Stream ?? false,
         FailedAttempts = context.FailedAttempts is { Count: > 0 } failed ? string.Join(", ", failed) : null,
         CacheStatus = context.CacheStatus,
+        ToolsOffered = context.Tools?.Offered,
+        ToolsSent = context.Tools?.Sent,
+        ToolTokensOffered = context.Tools?.OfferedTokens,
+        ToolTokensSent = context.Tools?.SentTokens,
+        ToolSearchRounds = context.Tools?.SearchRounds,
     };
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}.")]

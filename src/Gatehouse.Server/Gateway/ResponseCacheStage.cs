@@ -209,17 +209,28 @@ internal sealed class ResponseCacheStage(
         shared.Complete(new SharedOutcome(stored.StatusCode, null, null, null, Shareable: true, BodyAborted: false));
     }
 
-    /// <summary>Headers for a caller that did not pay: no token counts or budget of its own, cost zero.</summary>
+    /// <summary>
+    /// Headers that describe the producing call alone — its usage, its budget, the tools it sent —
+    /// and so are never repeated to a caller served from its answer.
+    /// </summary>
+    private static readonly string[] s_producerOnlyHeaders =
+    [
+        GatehouseHeaders.InputTokens, GatehouseHeaders.OutputTokens, GatehouseHeaders.CachedTokens,
+        GatehouseHeaders.ReasoningTokens, GatehouseHeaders.UsageEstimated,
+        GatehouseHeaders.BudgetId, GatehouseHeaders.BudgetRemainingUsd,
+        GatehouseHeaders.ToolsOffered, GatehouseHeaders.ToolsSent, GatehouseHeaders.ToolTokensOffered,
+        GatehouseHeaders.ToolTokensSent, GatehouseHeaders.ToolSearchRounds,
+    ];
+
+    /// <summary>Headers for a caller that did not pay: none of the producing call's own, cost zero.</summary>
     private static void MarkFree(HttpResponse response, string status)
     {
         var headers = response.Headers;
-        headers.Remove(GatehouseHeaders.BudgetId);
-        headers.Remove(GatehouseHeaders.BudgetRemainingUsd);
-        headers.Remove(GatehouseHeaders.InputTokens);
-        headers.Remove(GatehouseHeaders.OutputTokens);
-        headers.Remove(GatehouseHeaders.CachedTokens);
-        headers.Remove(GatehouseHeaders.ReasoningTokens);
-        headers.Remove(GatehouseHeaders.UsageEstimated);
+        foreach (var name in s_producerOnlyHeaders)
+        {
+            headers.Remove(name);
+        }
+
         headers[GatehouseHeaders.CostUsd] = "0";
         headers[GatehouseHeaders.CacheStatus] = status;
     }

@@ -90,6 +90,9 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ResponseCacheStage>();
         services.TryAddSingleton<DegradationStage>();
+        services.TryAddSingleton<Tools.ToolProfileCache>();
+        services.TryAddSingleton<Tools.ToolPrefilter>();
+        services.TryAddSingleton<ToolPrefilterStage>();
         services.TryAddSingleton<BudgetStage>();
         services.TryAddSingleton<ForwardingStage>();
         services.TryAddSingleton(static sp => new GatewayPipeline(
@@ -101,6 +104,10 @@ internal static class GatehouseServiceCollectionExtensions
                 sp.GetRequiredService<RateLimitStage>(),
                 sp.GetRequiredService<ResponseCacheStage>(),
                 sp.GetRequiredService<DegradationStage>(),
+
+                // After the cache (a hit is never filtered, the stored answer is the final one) and before
+                // the budget, so each round of a search re-issue reserves and settles its own cost.
+                sp.GetRequiredService<ToolPrefilterStage>(),
 
                 // Right before forwarding: only calls that will reach an upstream reserve budget.
                 sp.GetRequiredService<BudgetStage>(),

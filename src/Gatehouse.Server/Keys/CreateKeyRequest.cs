@@ -17,4 +17,6 @@ public sealed record CreateKeyRequest
     public KeyRoutingSettings? Routing { get; init; }
     /// <summary>Response-cache settings for this key's calls; omit for as configured.</summary>
     public KeyCacheSettings? Cache { get; init; }
+    /// <summary>Tool prefiltering for this key's calls (<c>true</c>/<c>false</c>); omit to follow the model alias.</summary>
+    public bool? ToolPrefilter { get; init; }
 }

@@ -69,7 +69,7 @@ internal static class KeyEndpoints
         var errors = new Dictionary<string, string[]>();
         foreach (var name in request.Unsupported?.Keys ?? Enumerable.Empty<string>())
         {
-            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing' and 'cache'."];
+            errors[name] = ["This cannot be changed on an existing key; PATCH takes only 'routing', 'cache' and 'toolPrefilter'."];
         }
 
         AddProblems(errors, request.Routing);
@@ -88,6 +88,11 @@ internal static class KeyEndpoints
         if (key is not null && request.HasCache)
         {
             key = await keys.UpdateCacheAsync(id, request.Cache, cancellationToken);
+        }
+
+        if (key is not null && request.HasToolPrefilter)
+        {
+            key = await keys.UpdateToolPrefilterAsync(id, request.ToolPrefilter, cancellationToken);
         }
 
         return key is null ? NotFound(id) : TypedResults.Ok(KeyResponse.From(key));

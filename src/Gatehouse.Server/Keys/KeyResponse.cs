@@ -15,9 +15,10 @@ public sealed record KeyResponse(
     int? TokensPerMinute,
     string? Key = null,
     KeyRoutingSettings? Routing = null,
-    KeyCacheSettings? Cache = null)
+    KeyCacheSettings? Cache = null,
+    bool? ToolPrefilter = null)
 {
     internal static KeyResponse From(VirtualKey key, string? secret = null) =>
         new(key.Id, key.Name, key.Owner, key.Prefix, key.AllowedModels, key.ExpiresAt, key.Metadata, key.CreatedAt, key.RevokedAt, key.RequestsPerMinute, key.TokensPerMinute, secret,
-            KeyRoutingSettings.From(key.Routing), key.Cache);
+            KeyRoutingSettings.From(key.Routing), key.Cache, key.ToolPrefilter);
 }

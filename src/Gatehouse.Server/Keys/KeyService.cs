@@ -24,6 +24,7 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             TokensPerMinute = request.TokensPerMinute,
             Routing = request.Routing?.ToPreferences(),
             Cache = request.Cache?.OrNullWhenEmpty(),
+            ToolPrefilter = request.ToolPrefilter,
         };
 
         await store.InsertAsync(key, cancellationToken);
@@ -51,6 +52,23 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
         }
 
         return await ReloadAsync(id, cancellationToken);
+    }
+
+    /// <summary>Sets the key's tool prefiltering (null follows the alias); null when no such key exists. Takes effect on the next call.</summary>
+    public async Task<VirtualKey?> UpdateToolPrefilterAsync(string id, bool? prefilter, CancellationToken cancellationToken)
+    {
+        if (!await store.UpdateToolPrefilterAsync(id, prefilter, cancellationToken))
+        {
+            return null;
+        }
+
+        var key = await store.GetAsync(id, cancellationToken);
+        if (key is not null)
+        {
+            registry.Put(key);
+        }
+
+        return key;
     }
 
     public async Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken)

@@ -23,6 +23,23 @@ public sealed class UpdateKeyRequest
         }
     }
 
+    private bool? _toolPrefilter;
+
+    /// <summary><c>true</c>/<c>false</c> turns tool prefiltering on or off for the key's calls; <c>null</c> follows the model alias again.</summary>
+    public bool? ToolPrefilter
+    {
+        get => _toolPrefilter;
+        set
+        {
+            _toolPrefilter = value;
+            HasToolPrefilter = true;
+        }
+    }
+
+    /// <summary>True when the body had <c>toolPrefilter</c>, even as null.</summary>
+    [JsonIgnore]
+    public bool HasToolPrefilter { get; private set; }
+
     /// <summary>True when the body had <c>routing</c>, even as null.</summary>
     [JsonIgnore]
     public bool HasRouting { get; private set; }

@@ -26,4 +26,6 @@ public sealed record VirtualKey
     public RoutingPreferences? Routing { get; init; }
     /// <summary>Response-cache settings for this key's calls; null = as the model alias is configured.</summary>
     public KeyCacheSettings? Cache { get; init; }
+    /// <summary>Tool prefiltering for this key's calls (over the model alias's setting, under the call's header); null = as the alias is configured.</summary>
+    public bool? ToolPrefilter { get; init; }
 }

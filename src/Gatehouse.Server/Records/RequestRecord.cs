@@ -35,4 +35,14 @@ public sealed record RequestRecord
     /// already in flight, cost 0); null when the cache was not used.
     /// </summary>
     public string? CacheStatus { get; init; }
+    /// <summary>Tools the client offered; null when tool prefiltering did not run (so for all five tool fields).</summary>
+    public int? ToolsOffered { get; init; }
+    /// <summary>The client's tools in the upstream request that answered.</summary>
+    public int? ToolsSent { get; init; }
+    /// <summary>Tokens of the client's tool definitions (o200k, compact JSON).</summary>
+    public int? ToolTokensOffered { get; init; }
+    /// <summary>Tool-definition tokens of every upstream request of the call, added up (the search function's included).</summary>
+    public int? ToolTokensSent { get; init; }
+    /// <summary>Times the call was re-issued with more tools after the model called the search function.</summary>
+    public int? ToolSearchRounds { get; init; }
 }

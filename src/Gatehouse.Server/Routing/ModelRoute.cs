@@ -12,7 +12,8 @@ internal sealed record ModelRoute(
     IReadOnlyList<double>? Weights = null,
     IReadOnlyList<Deployment>? ContextWindowFallbacks = null,
     IReadOnlyList<Deployment>? ContentPolicyFallbacks = null,
-    RouteCachePolicy? Cache = null)
+    RouteCachePolicy? Cache = null,
+    bool ToolPrefilter = false)
 {
     /// <summary>The first choice; <c>/v1/models</c> names its provider as the owner.</summary>
     public Deployment Primary => Deployments[0];

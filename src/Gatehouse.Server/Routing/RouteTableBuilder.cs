@@ -50,7 +50,8 @@ internal sealed partial class RouteTableBuilder(
             m.Value.ContentPolicyFallbacks.Select(d => deployments[d]).ToArray(),
             new RouteCachePolicy(
                 m.Value.Cache.Enabled ?? options.Cache.Enabled,
-                TimeSpan.FromSeconds(m.Value.Cache.TtlSeconds ?? options.Cache.TtlSeconds))));
+                TimeSpan.FromSeconds(m.Value.Cache.TtlSeconds ?? options.Cache.TtlSeconds)),
+            m.Value.Tools.Prefilter ?? options.Tools.Prefilter));
         return new RouteTable(routes);
     }
 

@@ -46,6 +46,19 @@ internal static class AnalyticsSql
         WHERE {where}
         """;
 
+    /// <summary>Tool prefiltering over the calls it ran on (request records only).</summary>
+    public static string ToolTotals(string where) =>
+        $"""
+        SELECT COUNT(tools_offered) AS Calls,
+               COALESCE(SUM(tool_tokens_offered), 0) AS TokensOffered,
+               COALESCE(SUM(tool_tokens_sent), 0) AS TokensSent,
+               COALESCE(SUM(tools_offered), 0) AS ToolsOffered,
+               COALESCE(SUM(tools_sent), 0) AS ToolsSent,
+               COALESCE(SUM(tool_search_rounds), 0) AS SearchRounds
+        FROM request_records
+        WHERE {where} AND tools_offered IS NOT NULL
+        """;
+
     public static string ByModel(AnalyticsSource source, string where) =>
         $"""
         SELECT {source.Model} AS Name, COUNT(*) AS Total, COALESCE(SUM(cost_pusd), 0) AS CostPusd

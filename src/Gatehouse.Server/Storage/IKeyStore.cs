@@ -17,6 +17,8 @@ public interface IKeyStore
 
     /// <summary>Replaces the key's response-cache settings (null clears them); false when no such key exists.</summary>
     Task<bool> UpdateCacheAsync(string id, KeyCacheSettings? cache, CancellationToken cancellationToken);
+    /// <summary>Sets the key's tool prefiltering (null = as the model alias is configured); returns false when no such key exists.</summary>
+    Task<bool> UpdateToolPrefilterAsync(string id, bool? prefilter, CancellationToken cancellationToken);
 
     /// <summary>Marks the key revoked; returns false when no such key exists. Revoking twice keeps the first time.</summary>
     Task<bool> RevokeAsync(string id, DateTimeOffset revokedAt, CancellationToken cancellationToken);

@@ -11,4 +11,5 @@ public interface IRequestRecordStore
 
     /// <summary>Newest first (by timestamp, then id), with keyset (cursor) pagination.</summary>
     Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken);
+
 }

@@ -31,6 +31,16 @@ internal sealed class RequestRecordRow
 
     public string? CacheStatus { get; set; }
 
+    public long? ToolsOffered { get; set; }
+
+    public long? ToolsSent { get; set; }
+
+    public long? ToolTokensOffered { get; set; }
+
+    public long? ToolTokensSent { get; set; }
+
+    public long? ToolSearchRounds { get; set; }
+
     public RequestRecord ToRecord() => new()
     {
         Id = Guid.ParseExact(Id, "D"),
@@ -55,5 +65,10 @@ internal sealed class RequestRecordRow
         Streamed = Streamed != 0,
         FailedAttempts = FailedAttempts,
         CacheStatus = CacheStatus,
+        ToolsOffered = ToolsOffered is { } offered ? checked((int)offered) : null,
+        ToolsSent = ToolsSent is { } sent ? checked((int)sent) : null,
+        ToolTokensOffered = ToolTokensOffered is { } tokensOffered ? checked((int)tokensOffered) : null,
+        ToolTokensSent = ToolTokensSent is { } tokensSent ? checked((int)tokensSent) : null,
+        ToolSearchRounds = ToolSearchRounds is { } rounds ? checked((int)rounds) : null,
     };
 }

@@ -17,11 +17,13 @@ internal static class RequestRecordSql
         INSERT INTO request_records (
             id, timestamp_us, key_id, endpoint, requested_model, deployment, provider, status_code,
             error_class, error_message, input_tokens, output_tokens, cached_input_tokens, cache_write_input_tokens, reasoning_tokens,
-            usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed, failed_attempts, cache_status)
+            usage_estimated, cost_pusd, latency_ms, time_to_first_token_ms, streamed, failed_attempts, cache_status,
+            tools_offered, tools_sent, tool_tokens_offered, tool_tokens_sent, tool_search_rounds)
         VALUES (
             @id, @timestamp_us, @key_id, @endpoint, @requested_model, @deployment, @provider, @status_code,
             @error_class, @error_message, @input_tokens, @output_tokens, @cached_input_tokens, @cache_write_input_tokens, @reasoning_tokens,
-            @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed, @failed_attempts, @cache_status)
+            @usage_estimated, @cost_pusd, @latency_ms, @time_to_first_token_ms, @streamed, @failed_attempts, @cache_status,
+            @tools_offered, @tools_sent, @tool_tokens_offered, @tool_tokens_sent, @tool_search_rounds)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -34,7 +36,9 @@ internal static class RequestRecordSql
                cached_input_tokens AS CachedInputTokens, cache_write_input_tokens AS CacheWriteInputTokens, reasoning_tokens AS ReasoningTokens,
                usage_estimated AS UsageEstimated, cost_pusd AS CostPusd, latency_ms AS LatencyMs,
                time_to_first_token_ms AS TimeToFirstTokenMs, streamed AS Streamed, failed_attempts AS FailedAttempts,
-               cache_status AS CacheStatus
+               cache_status AS CacheStatus,
+               tools_offered AS ToolsOffered, tools_sent AS ToolsSent, tool_tokens_offered AS ToolTokensOffered,
+               tool_tokens_sent AS ToolTokensSent, tool_search_rounds AS ToolSearchRounds
         FROM request_records
         """;
 

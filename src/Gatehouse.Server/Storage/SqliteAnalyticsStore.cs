@@ -35,6 +35,10 @@ internal sealed class SqliteAnalyticsStore(SqliteDatabase database) : IAnalytics
         var bucketRows = (await connection.QueryAsync<BucketRow>(new CommandDefinition(AnalyticsSql.Buckets(source, where), bucketParameters, cancellationToken: cancellationToken)))
             .ToDictionary(static b => b.StartUs);
 
+        var tools = isExecutions
+            ? null
+            : await connection.QuerySingleAsync<ToolTokenTotals>(new CommandDefinition(AnalyticsSql.ToolTotals(where), parameters, cancellationToken: cancellationToken));
+
         var total = summary.Total;
         var tokens = summary.InputTokens + summary.OutputTokens;
         var cost = StorageValues.FromPicoDollars(summary.CostPusd);
@@ -57,6 +61,7 @@ internal sealed class SqliteAnalyticsStore(SqliteDatabase database) : IAnalytics
                 await PercentileAsync(connection, source, where, parameters, total, 0.99, cancellationToken)),
             CacheHitRate = Rate(summary.CacheHits, summary.CacheEligible),
             TopPrompts = byPrompt?.Take(TopPromptCount).ToList(),
+            Tools = tools,
             Buckets = Buckets(query, widthUs, bucketRows),
         };
     }

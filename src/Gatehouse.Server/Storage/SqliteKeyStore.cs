@@ -14,9 +14,9 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     private const string InsertSql =
         """
         INSERT INTO virtual_keys (id, name, owner, key_hash, prefix, allowed_models, expires_at_us, metadata, created_at_us, revoked_at_us, requests_per_minute, tokens_per_minute,
-                                  routing_strategy, routing_fallback, routing_max_retries, cache_enabled, cache_ttl_seconds, cache_namespace)
+                                  routing_strategy, routing_fallback, routing_max_retries, cache_enabled, cache_ttl_seconds, cache_namespace, tool_prefilter)
         VALUES (@Id, @Name, @Owner, @KeyHash, @Prefix, @AllowedModels, @ExpiresAtUs, @Metadata, @CreatedAtUs, @RevokedAtUs, @RequestsPerMinute, @TokensPerMinute,
-                @RoutingStrategy, @RoutingFallback, @RoutingMaxRetries, @CacheEnabled, @CacheTtlSeconds, @CacheNamespace)
+                @RoutingStrategy, @RoutingFallback, @RoutingMaxRetries, @CacheEnabled, @CacheTtlSeconds, @CacheNamespace, @ToolPrefilter)
         """;
 
     private const string ListSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys ORDER BY created_at_us, id";
@@ -31,6 +31,8 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private const string UpdateCacheSql =
         "UPDATE virtual_keys SET cache_enabled = @CacheEnabled, cache_ttl_seconds = @CacheTtlSeconds, cache_namespace = @CacheNamespace WHERE id = @Id";
+
+    private const string UpdateToolPrefilterSql = "UPDATE virtual_keys SET tool_prefilter = @ToolPrefilter WHERE id = @Id";
 
     public async Task InsertAsync(VirtualKey key, CancellationToken cancellationToken)
     {
@@ -83,6 +85,17 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         var matched = await connection.ExecuteAsync(new CommandDefinition(
             UpdateCacheSql,
             new { Id = id, CacheEnabled = enabled, CacheTtlSeconds = ttlSeconds, CacheNamespace = space },
+            cancellationToken: cancellationToken));
+        return matched > 0;
+    }
+
+    public async Task<bool> UpdateToolPrefilterAsync(string id, bool? prefilter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var matched = await connection.ExecuteAsync(new CommandDefinition(
+            UpdateToolPrefilterSql,
+            new { Id = id, ToolPrefilter = prefilter is { } on ? (on ? 1L : 0L) : (long?)null },
             cancellationToken: cancellationToken));
         return matched > 0;
     }

@@ -14,7 +14,8 @@ internal sealed partial class SqliteRequestRecordStore
         private readonly SqliteCommand _command;
         private readonly SqliteParameter _id, _timestamp, _keyId, _endpoint, _requestedModel, _deployment, _provider,
             _statusCode, _errorClass, _errorMessage, _inputTokens, _outputTokens, _cachedInputTokens, _cacheWriteInputTokens, _reasoningTokens,
-            _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed, _failedAttempts, _cacheStatus;
+            _usageEstimated, _cost, _latency, _timeToFirstToken, _streamed, _failedAttempts, _cacheStatus,
+            _toolsOffered, _toolsSent, _toolTokensOffered, _toolTokensSent, _toolSearchRounds;
 
         public InsertCommand(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -43,6 +44,11 @@ internal sealed partial class SqliteRequestRecordStore
             _streamed = Add("@streamed", SqliteType.Integer);
             _failedAttempts = Add("@failed_attempts", SqliteType.Text);
             _cacheStatus = Add("@cache_status", SqliteType.Text);
+            _toolsOffered = Add("@tools_offered", SqliteType.Integer);
+            _toolsSent = Add("@tools_sent", SqliteType.Integer);
+            _toolTokensOffered = Add("@tool_tokens_offered", SqliteType.Integer);
+            _toolTokensSent = Add("@tool_tokens_sent", SqliteType.Integer);
+            _toolSearchRounds = Add("@tool_search_rounds", SqliteType.Integer);
             _command.Prepare();
         }
 
@@ -70,6 +76,11 @@ internal sealed partial class SqliteRequestRecordStore
             _streamed.Value = StorageValues.ToInteger(record.Streamed);
             _failedAttempts.Value = (object?)record.FailedAttempts ?? DBNull.Value;
             _cacheStatus.Value = (object?)record.CacheStatus ?? DBNull.Value;
+            _toolsOffered.Value = (object?)record.ToolsOffered ?? DBNull.Value;
+            _toolsSent.Value = (object?)record.ToolsSent ?? DBNull.Value;
+            _toolTokensOffered.Value = (object?)record.ToolTokensOffered ?? DBNull.Value;
+            _toolTokensSent.Value = (object?)record.ToolTokensSent ?? DBNull.Value;
+            _toolSearchRounds.Value = (object?)record.ToolSearchRounds ?? DBNull.Value;
             return _command.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -44,4 +44,5 @@ internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) 
             new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return RequestRecordSql.ToPage(rows.AsList(), limit);
     }
+
 }

@@ -14,7 +14,8 @@ internal sealed class VirtualKeyRow
         allowed_models AS AllowedModels, expires_at_us AS ExpiresAtUs, metadata AS Metadata,
         created_at_us AS CreatedAtUs, revoked_at_us AS RevokedAtUs, requests_per_minute AS RequestsPerMinute, tokens_per_minute AS TokensPerMinute,
         routing_strategy AS RoutingStrategy, routing_fallback AS RoutingFallback, routing_max_retries AS RoutingMaxRetries,
-        cache_enabled AS CacheEnabled, cache_ttl_seconds AS CacheTtlSeconds, cache_namespace AS CacheNamespace
+        cache_enabled AS CacheEnabled, cache_ttl_seconds AS CacheTtlSeconds, cache_namespace AS CacheNamespace,
+        tool_prefilter AS ToolPrefilter
         """;
 
     public string Id { get; set; } = "";
@@ -44,6 +45,8 @@ internal sealed class VirtualKeyRow
 
     public string? CacheNamespace { get; set; }
 
+    public long? ToolPrefilter { get; set; }
+
     public static VirtualKeyRow FromKey(VirtualKey key) => new()
     {
         Id = key.Id,
@@ -68,6 +71,7 @@ internal sealed class VirtualKeyRow
         CacheEnabled = CacheColumns(key.Cache).Enabled,
         CacheTtlSeconds = CacheColumns(key.Cache).TtlSeconds,
         CacheNamespace = CacheColumns(key.Cache).Namespace,
+        ToolPrefilter = key.ToolPrefilter is { } prefilter ? (prefilter ? 1 : 0) : null,
     };
 
     /// <summary>A key's cache settings as their three columns (all null when it has none).</summary>
@@ -107,5 +111,6 @@ internal sealed class VirtualKeyRow
             TtlSeconds = CacheTtlSeconds is { } ttl ? checked((int)ttl) : null,
             Namespace = CacheNamespace,
         }.OrNullWhenEmpty(),
+        ToolPrefilter = ToolPrefilter is { } prefilter ? prefilter != 0 : null,
     };
 }

@@ -182,5 +182,6 @@ public sealed class RequestRecordTests
 
         public Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken) =>
             Task.FromResult(new RequestRecordPage([.. Stored.Values], null));
+
     }
 }

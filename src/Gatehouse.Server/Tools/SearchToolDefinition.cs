@@ -1,0 +1,49 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Gatehouse.Tools;
+
+/// <summary>
+/// The small function Gatehouse offers beside the kept tools so a filtered tool stays reachable:
+/// when the model calls it, Gatehouse adds the tools matching its query and asks again (see
+/// <c>ToolPrefilterStage</c>). Its wording tells the model what it is for and that it is cheap.
+/// </summary>
+internal static class SearchToolDefinition
+{
+    public const string DefaultName = "search_tools";
+
+    public const string QueryParameter = "query";
+
+    /// <summary>The definition as raw JSON, ready to splice into a <c>tools</c> array.</summary>
+    public static byte[] Json(string name)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "function");
+            writer.WriteStartObject("function");
+            writer.WriteString("name", name);
+            writer.WriteString("description", "Only some of the available tools are listed. If none of them can do what is needed, call this with a short description of the task to get the matching tools.");
+            writer.WriteStartObject("parameters");
+            writer.WriteString("type", "object");
+            writer.WriteStartObject("properties");
+            writer.WriteStartObject(QueryParameter);
+            writer.WriteString("type", "string");
+            writer.WriteString("description", "What the tool should do, in a few words.");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteStartArray("required");
+            writer.WriteStringValue(QueryParameter);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Tokens the definition costs on every call that carries it.</summary>
+    public static int Tokens(string name, Usage.ITokenCounter counter) => counter.CountTokens(Encoding.UTF8.GetString(Json(name)));
+}

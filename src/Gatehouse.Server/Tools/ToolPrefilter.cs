@@ -1,0 +1,77 @@
+using Gatehouse.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Tools;
+
+/// <summary>
+/// The prefilter's decisions outside the HTTP path: the configured settings (compiled once per
+/// configuration), the first selection of a call, and the tools a search adds.
+/// </summary>
+internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, Usage.ITokenCounter tokenCounter)
+{
+    private (ToolOptions Source, Compiled Value)? _compiled;
+
+    public Compiled Current
+    {
+        get
+        {
+            var tools = options.CurrentValue.Tools;
+            var cached = _compiled;
+            if (cached is { } c && ReferenceEquals(c.Source, tools))
+            {
+                return c.Value;
+            }
+
+            var compiled = Compile(tools);
+            _compiled = (tools, compiled);
+            return compiled;
+        }
+    }
+
+    /// <summary>
+    /// The tools a search brings in: the unsent tools ranked against the model's search text, at
+    /// most <c>MaxResults</c> with any match. When nothing matches, every tool goes: a filtered
+    /// tool must never become unreachable. Returns how many were added.
+    /// </summary>
+    public int Widen(ToolRequest request, bool[] sent, string query, int maxResults)
+    {
+        var signals = new ToolSignals();
+        signals.AddMessage("user", query, 0);
+        var scores = new float[request.Count];
+        Bm25ToolRanker.Score(request.Profiles, signals.Query, Current.Settings.Ranking, scores);
+        var added = 0;
+        foreach (var i in Enumerable.Range(0, request.Count).Where(i => !sent[i] && scores[i] > 0).OrderByDescending(i => scores[i]).Take(maxResults))
+        {
+            sent[i] = true;
+            added++;
+        }
+
+        if (added == 0)
+        {
+            for (var i = 0; i < sent.Length; i++)
+            {
+                added += sent[i] ? 0 : 1;
+                sent[i] = true;
+            }
+        }
+
+        return added;
+    }
+
+    private Compiled Compile(ToolOptions tools)
+    {
+        var settings = new ToolSelectionSettings
+        {
+            MinTools = tools.MinTools,
+            MaxTools = tools.MaxTools,
+            RelativeCutoff = (float)tools.RelativeCutoff,
+            Pinned = [.. tools.Pinned.Select(p => new ToolNamePattern(p))],
+            Categories = [.. tools.Categories.Select(c => new ToolCategory(c.Key, [.. c.Value.Select(p => new ToolNamePattern(p))]))],
+        };
+        var searchJson = SearchToolDefinition.Json(tools.Search.Name);
+        return new Compiled(settings, tools.Search, searchJson, tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(searchJson)));
+    }
+
+    /// <summary>The settings in the form the hot path uses.</summary>
+    internal sealed record Compiled(ToolSelectionSettings Settings, SearchToolOptions Search, byte[] SearchToolJson, int SearchToolTokens);
+}
