@@ -1,0 +1,10 @@
+namespace Gatehouse.Prompts;
+
+/// <summary>One chat message of a version: a role and a Handlebars template for its content.</summary>
+internal sealed record PromptMessageTemplate
+{
+    /// <summary><c>system</c>, <c>developer</c>, <c>user</c> or <c>assistant</c>.</summary>
+    public string? Role { get; init; }
+
+    public string? Content { get; init; }
+}
