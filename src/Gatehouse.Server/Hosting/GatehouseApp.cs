@@ -4,6 +4,7 @@ using Gatehouse.Degradation;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
+using Gatehouse.Prompts;
 using Gatehouse.Records;
 using Gatehouse.Status;
 
@@ -27,6 +28,7 @@ internal static class GatehouseApp
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
         app.MapBudgetEndpoints();
+        app.MapPromptEndpoints();
         app.MapStatusEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();

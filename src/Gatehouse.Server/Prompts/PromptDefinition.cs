@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Gatehouse.Prompts;
 
@@ -7,6 +8,7 @@ namespace Gatehouse.Prompts;
 /// nullable because requests and files are checked by <see cref="PromptDefinitionValidator"/>
 /// field by field; a stored definition has passed it and been normalized.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PromptDefinition
 {
     /// <summary>Chat messages whose content is a Handlebars template.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Gatehouse.Prompts;
 
@@ -7,6 +8,7 @@ namespace Gatehouse.Prompts;
 /// <c>response_format: json_schema</c> and validated by the execution) and how many repair attempts
 /// (the answer's validation errors fed back to the model) an execution may make.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PromptOutput
 {
     /// <summary>Default for <see cref="MaxRepairAttempts"/>: one second chance.</summary>

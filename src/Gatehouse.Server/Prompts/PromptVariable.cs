@@ -1,8 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Gatehouse.Prompts;
 
 /// <summary>A typed variable a version's templates use, declared so inputs can be checked before any model is called.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PromptVariable
 {
     /// <summary>Letters, digits and <c>_</c>, starting with a letter or <c>_</c>: what <c>{{name}}</c> refers to.</summary>
