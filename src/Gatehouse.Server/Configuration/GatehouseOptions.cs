@@ -30,4 +30,7 @@ public sealed class GatehouseOptions
 
     /// <summary>Budget alerts (webhook) and how a call's worst-case cost is sized.</summary>
     public BudgetOptions Budgets { get; set; } = new();
+
+    /// <summary>Prompt files loaded at start, and the demo prompts.</summary>
+    public PromptOptions Prompts { get; set; } = new();
 }

@@ -83,6 +83,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<PromptRenderer>();
         services.TryAddSingleton<PromptCatalog>();
         services.TryAddSingleton<PromptService>();
+        services.TryAddSingleton<PromptImporter>();
+        services.TryAddSingleton<PromptInitializer>();
 
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
