@@ -95,4 +95,12 @@ internal static class PromptFixture
         node[name] = System.Text.Json.Nodes.JsonNode.Parse(valueJson);
         return node.ToJsonString();
     }
+
+    /// <summary>Removes the top-level property <paramref name="name"/> of a JSON object.</summary>
+    public static string Without(string json, string name)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        node.Remove(name);
+        return node.ToJsonString();
+    }
 }
