@@ -33,4 +33,7 @@ public sealed class GatehouseOptions
 
     /// <summary>Tool prefiltering: which tools go upstream, and the search function that recovers the rest.</summary>
     public ToolOptions Tools { get; set; } = new();
+
+    /// <summary>Prompt files loaded at start, and the demo prompts.</summary>
+    public PromptOptions Prompts { get; set; } = new();
 }

@@ -70,6 +70,13 @@ internal static class GatehouseOptionsBinder
                         return options.Tools;
                     });
                     break;
+                case nameof(GatehouseOptions.Prompts):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Prompts, Strict);
+                        return options.Prompts;
+                    });
+                    break;
                 default:
                     throw new GatehouseConfigurationException($"'{child.Path}' is not a Gatehouse setting.");
             }

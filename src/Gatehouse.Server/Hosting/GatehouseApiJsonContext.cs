@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gatehouse.Budgets;
 using Gatehouse.Keys;
+using Gatehouse.Prompts;
 using Gatehouse.Records;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,6 +26,16 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(Status.GatewayStatus))]
 [JsonSerializable(typeof(Degradation.DegradationView))]
 [JsonSerializable(typeof(Degradation.SetDegradationRequest))]
+[JsonSerializable(typeof(CreatePromptRequest))]
+[JsonSerializable(typeof(UpdatePromptRequest))]
+[JsonSerializable(typeof(AddVersionRequest))]
+[JsonSerializable(typeof(SetLabelRequest))]
+[JsonSerializable(typeof(RenderPromptRequest))]
+[JsonSerializable(typeof(PromptResponse))]
+[JsonSerializable(typeof(PromptPageResponse))]
+[JsonSerializable(typeof(PromptVersionResponse))]
+[JsonSerializable(typeof(PromptVersionResponse[]))]
+[JsonSerializable(typeof(RenderPromptResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatehouseApiJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
+using Gatehouse.Prompts;
 using Gatehouse.Records;
 using Gatehouse.Status;
 
@@ -29,6 +30,7 @@ internal static class GatehouseApp
         app.MapKeyEndpoints();
         app.MapRecordEndpoints();
         app.MapBudgetEndpoints();
+        app.MapPromptEndpoints();
         app.MapExecutionEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapStatusEndpoints();

@@ -7,7 +7,8 @@ namespace Gatehouse.Hosting;
 
 /// <summary>
 /// Everything that must be true before the first request: configuration valid, database migrated,
-/// keys and budgets (with their saved spend) loaded into memory, admin key set. Runs before Kestrel starts listening.
+/// keys and budgets (with their saved spend) loaded into memory, prompt files and demo prompts
+/// loaded, admin key set. Runs before Kestrel starts listening.
 /// </summary>
 internal sealed partial class GatehouseInitializer(
     RouteTableProvider routes,
@@ -19,6 +20,7 @@ internal sealed partial class GatehouseInitializer(
     BudgetLedger budgetLedger,
     GatehouseTelemetry telemetry,
     Degradation.DegradationState degradation,
+    Prompts.PromptInitializer prompts,
     ILogger<GatehouseInitializer> logger)
 {
     public async Task InitializeAsync(TextWriter console, CancellationToken cancellationToken)
@@ -32,6 +34,7 @@ internal sealed partial class GatehouseInitializer(
         var budgets = await budgetStore.ListAsync(cancellationToken);
         budgetLedger.Load(budgets, await budgetStore.ListLatestSpendAsync(cancellationToken));
         LogBudgets(budgets.Count);
+        await prompts.InitializeAsync(cancellationToken);
         await masterKey.InitializeAsync(console, cancellationToken);
         await degradation.LoadAsync(cancellationToken);
         if (degradation.Current is { Source: "operator" } pinned)

@@ -6,6 +6,7 @@ using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
+using Gatehouse.Prompts;
 using Gatehouse.Providers;
 using Gatehouse.Records;
 using Gatehouse.Resilience;
@@ -77,6 +78,14 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<BudgetAlertSender>(sp, PolicyClock.From(sp)));
         services.AddHostedService(static sp => sp.GetRequiredService<BudgetAlertSender>());
         services.AddHttpClient(BudgetAlertSender.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(10));
+
+        // Prompts: stored versions, rendered before any model is called, templates compiled once per version.
+        services.TryAddSingleton<PromptTemplateCache>();
+        services.TryAddSingleton<PromptRenderer>();
+        services.TryAddSingleton<PromptCatalog>();
+        services.TryAddSingleton<PromptService>();
+        services.TryAddSingleton<PromptImporter>();
+        services.TryAddSingleton<PromptInitializer>();
 
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();

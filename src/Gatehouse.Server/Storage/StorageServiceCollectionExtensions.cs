@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IKeyStore, SqliteKeyStore>();
         services.TryAddSingleton<ISettingsStore, SqliteSettingsStore>();
         services.TryAddSingleton<IBudgetStore, SqliteBudgetStore>();
+        services.TryAddSingleton<IPromptStore, SqlitePromptStore>();
         services.TryAddSingleton<IExecutionStore, SqliteExecutionStore>();
         services.TryAddSingleton<IAnalyticsStore, SqliteAnalyticsStore>();
         return services;
