@@ -21,6 +21,7 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(RequestRecord))]
 [JsonSerializable(typeof(RequestRecordPage))]
 [JsonSerializable(typeof(Executions.Execution))]
+[JsonSerializable(typeof(Prompts.ExecutePromptRequest))]
 [JsonSerializable(typeof(Executions.ExecutionPage))]
 [JsonSerializable(typeof(Analytics.AnalyticsReport))]
 [JsonSerializable(typeof(Status.GatewayStatus))]

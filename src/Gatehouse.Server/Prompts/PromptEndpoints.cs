@@ -29,6 +29,7 @@ internal static partial class PromptEndpoints
         group.MapPut("/{idOrSlug}/labels/{label}", SetLabelAsync);
         group.MapDelete("/{idOrSlug}/labels/{label}", DeleteLabelAsync);
         group.MapPost("/{idOrSlug}/render", RenderAsync);
+        group.MapPost("/{idOrSlug}/execute", ExecuteAsync);
         return group;
     }
 

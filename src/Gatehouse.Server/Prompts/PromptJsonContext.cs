@@ -9,5 +9,8 @@ namespace Gatehouse.Prompts;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
 [JsonSerializable(typeof(PromptDefinition))]
+[JsonSerializable(typeof(Dictionary<string, JsonElement>))]
+[JsonSerializable(typeof(RenderedMessage[]))]
+[JsonSerializable(typeof(Executions.ExecutionDelta))]
 [JsonSerializable(typeof(PromptFile))]
 internal sealed partial class PromptJsonContext : JsonSerializerContext;
