@@ -85,4 +85,73 @@ internal static class Bm25ToolRanker
             }
         }
     }
+
+    /// <summary>
+    /// Each query term's share of the score of a few <paramref name="candidates"/> (row per candidate, column per
+    /// term in <see cref="ToolQuery.Weights"/> order, at most <paramref name="terms"/> columns), with the idf of the
+    /// whole call's tools: what the coverage rule of the cut needs to know which words a kept tool already answers.
+    /// </summary>
+    public static void ScoreTerms(IReadOnlyList<ToolProfile> tools, ToolQuery query, ToolRanking ranking, ReadOnlySpan<int> candidates, int terms, Span<float> contributions)
+    {
+        contributions.Clear();
+        var count = tools.Count;
+        Span<float> weight = stackalloc float[ToolProfile.FieldCount];
+        Span<float> average = stackalloc float[ToolProfile.FieldCount];
+        for (var f = 0; f < ToolProfile.FieldCount; f++)
+        {
+            weight[f] = ranking.WeightOf((ToolField)f);
+        }
+
+        foreach (var tool in tools)
+        {
+            for (var f = 0; f < ToolProfile.FieldCount; f++)
+            {
+                average[f] += tool.Lengths[f];
+            }
+        }
+
+        for (var f = 0; f < ToolProfile.FieldCount; f++)
+        {
+            average[f] = Math.Max(1f, average[f] / count);
+        }
+
+        var t = 0;
+        foreach (var (term, queryWeight) in query.Weights)
+        {
+            if (t >= terms)
+            {
+                break;
+            }
+
+            var documentFrequency = 0;
+            foreach (var tool in tools)
+            {
+                documentFrequency += tool.Terms.ContainsKey(term) ? 1 : 0;
+            }
+
+            if (documentFrequency > 0)
+            {
+                var idf = MathF.Log(1 + ((count - documentFrequency + 0.5f) / (documentFrequency + 0.5f)));
+                for (var c = 0; c < candidates.Length; c++)
+                {
+                    var tool = tools[candidates[c]];
+                    if (!tool.Terms.TryGetValue(term, out var counts))
+                    {
+                        continue;
+                    }
+
+                    var tf = 0f;
+                    for (var f = 0; f < ToolProfile.FieldCount; f++)
+                    {
+                        var b = ranking.LengthNormalizationOf((ToolField)f);
+                        tf += counts[f] * weight[f] / (1 - b + (b * tool.Lengths[f] / average[f]));
+                    }
+
+                    contributions[(c * terms) + t] = queryWeight * idf * (tf * (ranking.K1 + 1) / (tf + ranking.K1));
+                }
+            }
+
+            t++;
+        }
+    }
 }
