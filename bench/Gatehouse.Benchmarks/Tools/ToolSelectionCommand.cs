@@ -53,12 +53,6 @@ internal static class ToolSelectionCommand
             return 0;
         }
 
-        if (args.Contains("--sweep-cut"))
-        {
-            SweepCut(data, searchTokens);
-            return 0;
-        }
-
         var selector = ToolSelectionSettings.Default;
         Report("Gatehouse selector, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: false, searchTokens));
         Halves("Gatehouse selector, per-case mode, by split half", data, selector, searchTokens);
@@ -134,24 +128,6 @@ internal static class ToolSelectionCommand
             };
             var t = ToolSelectionRun.Evaluate(data, data.Cases, settings, pooled: false, searchTokens, c => c.InTuningHalf)["overall"];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {min} | {max} | {cutoff} | {nameWeight} | {pdesc} | {t.Reduction:P2} | {t.Recall:P2} |"));
-        }
-    }
-
-    /// <summary>The cut's flat-field rule (<c>MassShare</c>) against the relative cutoff and the bounds, on the tuning half.</summary>
-    private static void SweepCut(ToolSelectionData data, int searchTokens)
-    {
-        Console.WriteLine("| min | cutoff | mass | coverage | reduction | recall (tuning half) | mt single | mt multi | multi-turn |");
-        foreach (var min in new[] { 3 })
-        foreach (var cutoff in new[] { 0.4f })
-        foreach (var mass in new[] { 0f, 0.5f })
-        foreach (var coverage in new[] { 0f, 0.2f })
-        foreach (var used in new[] { 0f, 0.1f, 0.25f, 0.5f })
-        {
-            var settings = ToolSelectionSettings.Default with { MinTools = min, RelativeCutoff = cutoff, MassShare = mass, CoverageCutoff = coverage, UsedToolWeight = used };
-            var all = ToolSelectionRun.Evaluate(data, data.Cases, settings, pooled: false, searchTokens, c => c.InTuningHalf);
-            var t = all["overall"];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {min} | {cutoff} | {mass} | {coverage} {used} | {t.Reduction:P2} | {t.Recall:P2} | {all["metatool/single"].Recall:P1} | {all["metatool/multi"].Recall:P1} | {all["bfcl/multi_turn_base"].Recall:P1} |"));
         }
     }
 

@@ -27,22 +27,4 @@ internal sealed class ToolQuery
             existing += s.Weight;
         });
     }
-
-    /// <summary>Adds one already tokenized term.</summary>
-    public void AddTerm(string term, float weight)
-    {
-        ref var existing = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_weights, term, out _);
-        existing += weight;
-    }
-
-    public ToolQuery Copy()
-    {
-        var copy = new ToolQuery();
-        foreach (var (term, weight) in _weights)
-        {
-            copy._weights[term] = weight;
-        }
-
-        return copy;
-    }
 }

@@ -14,19 +14,6 @@ internal sealed record ToolSelectionSettings
     /// <summary>A tool is kept when its score is at least this share of the best score (the adaptive cut).</summary>
     public float RelativeCutoff { get; init; } = 0.4f;
 
-    /// <summary>
-    /// The flat-field rule of the cut: below <see cref="RelativeCutoff"/>, tools with a positive score are still
-    /// taken until the kept ones hold this share of all the positive score (0 = off). One strong match holds most of
-    /// the mass and stops it early; a field of many middling matches keeps going.
-    /// </summary>
-    public float MassShare { get; init; }
-
-    /// <summary>The coverage rule of the cut: past it, a ranked tool whose score on query words no kept tool matches is at least this share of the best is kept too (0 = off).</summary>
-    public float CoverageCutoff { get; init; }
-
-    /// <summary>Weight of the name and description words of tools the conversation already called, added to its query (0 = off).</summary>
-    public float UsedToolWeight { get; init; }
-
     public ToolRanking Ranking { get; init; } = ToolRanking.Default;
 
     /// <summary>Core tools kept on every call, by name or glob.</summary>

@@ -29,26 +29,14 @@ internal static class ToolSelector
         var top = limit <= 256 ? stackalloc int[limit] : new int[limit];
         var found = TopIndices(scores, top);
         var best = found > 0 ? scores[top[0]] : 0f;
-        var mass = 0f;
-        if (settings.MassShare > 0)
-        {
-            foreach (var score in scores)
-            {
-                mass += Math.Max(0f, score);
-            }
-        }
-
         var ranked = 0;
-        var covered = 0f;
         for (var r = 0; r < found; r++)
         {
             var i = top[r];
-            if (r >= settings.MinTools && (best <= 0 || (scores[i] < settings.RelativeCutoff * best && (scores[i] <= 0 || covered >= settings.MassShare * mass))))
+            if (r >= settings.MinTools && (best <= 0 || scores[i] < settings.RelativeCutoff * best))
             {
                 break;
             }
-
-            covered += Math.Max(0f, scores[i]);
 
             ranked++;
             if (!kept[i])
@@ -63,109 +51,17 @@ internal static class ToolSelector
             }
         }
 
-        if (settings.CoverageCutoff > 0 && best > 0 && ranked < found)
-        {
-            keptCount += KeepByCoverage(tools, signals, settings, top[..found], ranked, best, kept, ref ranked);
-        }
-
         return new ToolSelection(kept, keptCount, ranked);
-    }
-
-    /// <summary>
-    /// The coverage rule of the cut: a request that asks for two things ranks the tool for the second below the
-    /// first's. Past the cut, a ranked tool is still kept when the query words that no kept tool matches give it at
-    /// least <see cref="ToolSelectionSettings.CoverageCutoff"/> of the best score.
-    /// </summary>
-    private static int KeepByCoverage(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, ReadOnlySpan<int> top, int cut, float best, bool[] kept, ref int ranked)
-    {
-        var query = QueryOf(tools, signals, settings);
-        var terms = Math.Min(query.Weights.Count, 64);
-        Span<float> contributions = top.Length * terms <= 2048 ? stackalloc float[top.Length * terms] : new float[top.Length * terms];
-        Bm25ToolRanker.ScoreTerms(tools, query, settings.Ranking, top, terms, contributions);
-        var covered = 0UL;
-        for (var r = 0; r < cut; r++)
-        {
-            covered |= Matched(contributions.Slice(r * terms, terms));
-        }
-
-        var added = 0;
-        for (var r = cut; r < top.Length; r++)
-        {
-            var row = contributions.Slice(r * terms, terms);
-            var residual = 0f;
-            for (var t = 0; t < terms; t++)
-            {
-                residual += (covered & (1UL << t)) == 0 ? row[t] : 0f;
-            }
-
-            if (residual < settings.CoverageCutoff * best)
-            {
-                continue;
-            }
-
-            covered |= Matched(row);
-            ranked++;
-            if (!kept[top[r]])
-            {
-                kept[top[r]] = true;
-                added++;
-            }
-        }
-
-        return added;
-
-        static ulong Matched(ReadOnlySpan<float> row)
-        {
-            var mask = 0UL;
-            for (var t = 0; t < row.Length; t++)
-            {
-                mask |= row[t] > 0 ? 1UL << t : 0UL;
-            }
-
-            return mask;
-        }
     }
 
     /// <summary>The score of every tool: BM25F, blended with the similarity when there is one.</summary>
     public static void Rank(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, Span<float> scores, ReadOnlySpan<float> similarity = default)
     {
-        Bm25ToolRanker.Score(tools, QueryOf(tools, signals, settings), settings.Ranking, scores);
+        Bm25ToolRanker.Score(tools, signals.Query, settings.Ranking, scores);
         if (!similarity.IsEmpty && settings.EmbeddingWeight > 0)
         {
             Blend(scores, similarity, settings.EmbeddingWeight);
         }
-    }
-
-    /// <summary>
-    /// The conversation's query, plus, when it has already called tools, the name and description words of those
-    /// tools at <see cref="ToolSelectionSettings.UsedToolWeight"/>: a conversation working with files keeps needing
-    /// the file tools its words do not name.
-    /// </summary>
-    internal static ToolQuery QueryOf(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings)
-    {
-        if (settings.UsedToolWeight <= 0 || signals.UsedTools.Count == 0)
-        {
-            return signals.Query;
-        }
-
-        var query = signals.Query.Copy();
-        foreach (var tool in tools)
-        {
-            if (!signals.UsedTools.Contains(tool.Name))
-            {
-                continue;
-            }
-
-            foreach (var (term, counts) in tool.Terms)
-            {
-                if (counts[(int)ToolField.Name] > 0 || counts[(int)ToolField.Description] > 0)
-                {
-                    query.AddTerm(term, settings.UsedToolWeight);
-                }
-            }
-        }
-
-        return query;
     }
 
     private static int KeepByRule(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, bool[] kept)
