@@ -24,7 +24,7 @@ internal static class ToolSelectionCommand
         Console.WriteLine($"{data.Tools.Count} tools, {data.Cases.Count} cases, {irrelevant.Cases.Count} no-tool cases; search tool definition = {searchTokens} tokens (counted as sent whenever a call is filtered)");
 
         // Warm the JIT (all tiers) so the first cases' times are not compile times.
-        for (var i = 0; i < (args.Contains("--misses") ? 0 : 3); i++)
+        for (var i = 0; i < (args.Contains("--misses") || args.Contains("--ranks") ? 0 : 3); i++)
         {
             ToolSelectionRun.Evaluate(data, data.Cases, ToolSelectionSettings.Default, pooled: false, searchTokens);
         }
@@ -32,6 +32,12 @@ internal static class ToolSelectionCommand
         if (ValueOf(args, "--misses") is { } missesOf)
         {
             ToolSelectionMisses.Print(data, missesOf, ToolSelectionSettings.Default, 25);
+            return 0;
+        }
+
+        if (args.Contains("--ranks"))
+        {
+            ToolSelectionRanks.Print(data, ToolSelectionSettings.Default);
             return 0;
         }
 

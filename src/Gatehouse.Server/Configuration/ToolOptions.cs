@@ -28,8 +28,21 @@ public sealed class ToolOptions
     /// <summary>The recovery function offered beside the kept tools.</summary>
     public SearchToolOptions Search { get; set; } = new();
 
-    /// <summary>Distinct tool definitions whose profiles (terms, token count, embedding) are kept in memory.</summary>
+    /// <summary>Distinct tool definitions whose profiles (terms, token count) and embeddings are kept in memory.</summary>
     public int ProfileCacheSize { get; set; } = 20_000;
+
+    /// <summary>
+    /// A model alias that serves <c>/v1/embeddings</c> (e.g. <c>sim-embedding</c>). When set, tool definitions and the
+    /// last user message are embedded (through the pipeline, as the calling key) and cosine similarity is blended
+    /// with the lexical score. Unset (the default): lexical ranking alone.
+    /// </summary>
+    public string? EmbeddingModel { get; set; }
+
+    /// <summary>Share of the blended score that comes from embedding similarity (0–1); the rest is the lexical score scaled to the best.</summary>
+    public double EmbeddingWeight { get; set; } = 0.5;
+
+    /// <summary>How long a call waits for its embeddings (10–60000 ms) before it is ranked lexically alone.</summary>
+    public int EmbeddingTimeoutMs { get; set; } = 1500;
 }
 
 /// <summary><c>Gatehouse:Tools:Search</c>: the <c>search_tools</c> function that keeps filtered tools reachable.</summary>

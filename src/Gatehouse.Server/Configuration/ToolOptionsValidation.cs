@@ -68,6 +68,21 @@ internal static partial class ToolOptionsValidation
         {
             failures.Add($"{key}:ProfileCacheSize must be between 100 and 1000000.");
         }
+
+        if (tools.EmbeddingModel is { } model && !options.Models.ContainsKey(model))
+        {
+            failures.Add($"{key}:EmbeddingModel '{model}' is not a model alias under Gatehouse:Models.");
+        }
+
+        if (tools.EmbeddingWeight is < 0 or > 1 || double.IsNaN(tools.EmbeddingWeight))
+        {
+            failures.Add($"{key}:EmbeddingWeight must be between 0 and 1.");
+        }
+
+        if (tools.EmbeddingTimeoutMs is < 10 or > 60_000)
+        {
+            failures.Add($"{key}:EmbeddingTimeoutMs must be between 10 and 60000.");
+        }
     }
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]

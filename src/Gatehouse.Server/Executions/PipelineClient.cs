@@ -10,15 +10,17 @@ namespace Gatehouse.Executions;
 /// a client calling <c>/v1/chat/completions</c> would: every stage runs (key re-check, record, model
 /// access, rate limits, cache, degradation, budgets, routing, resilience) and the call leaves an
 /// ordinary request record. Only the transport differs: the request and response are virtual
-/// (<see cref="VirtualResponse"/>) and the caller needs no key secret.
+/// (<see cref="VirtualResponse"/>) and the caller needs no key secret. Embeddings go the same way
+/// (the tool prefilter's similarity, <c>Tools/ToolEmbedder</c>).
 /// </summary>
 internal sealed class PipelineClient(GatewayPipeline pipeline)
 {
-    private static readonly PathString ChatCompletionsPath = new("/v1/chat/completions");
-
     /// <summary>Runs the call to its end. Never throws for the call's own failures: they are in the answer (status, record).</summary>
     /// <param name="cancellationToken">Plays the client hanging up: the call stops and is recorded as 499.</param>
-    public async Task<PipelineAnswer> SendChatAsync(PipelineCall call, CancellationToken cancellationToken)
+    public Task<PipelineAnswer> SendChatAsync(PipelineCall call, CancellationToken cancellationToken) => SendAsync(call, ApiOperation.ChatCompletions, cancellationToken);
+
+    /// <summary>Runs a call of <paramref name="operation"/> (<c>/v1/chat/completions</c> or <c>/v1/embeddings</c>) to its end, as <see cref="SendChatAsync"/>.</summary>
+    public async Task<PipelineAnswer> SendAsync(PipelineCall call, ApiOperation operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
         var headers = new HeaderDictionary
@@ -36,7 +38,7 @@ internal sealed class PipelineClient(GatewayPipeline pipeline)
             Method = HttpMethods.Post,
             Scheme = "http",
             Protocol = "HTTP/1.1",
-            Path = ChatCompletionsPath,
+            Path = new PathString("/v1/" + operation.RelativePath()),
             Headers = headers,
             Body = new MemoryStream(call.Body, writable: false),
         };
@@ -45,7 +47,7 @@ internal sealed class PipelineClient(GatewayPipeline pipeline)
         var inProcess = new InProcessCall(call.Caller);
         http.Features.Set(inProcess);
 
-        await pipeline.InvokeAsync(http, ApiOperation.ChatCompletions);
+        await pipeline.InvokeAsync(http, operation);
         await response.CompleteAsync();
         return new PipelineAnswer(captured.StatusCode, captured.Headers, captured.Body, response.BodyAborted, inProcess.Record);
     }

@@ -63,4 +63,7 @@ internal static class GatehouseHeaders
 
     /// <summary>Response header: times the call was re-issued with more tools after the model searched (only when it was).</summary>
     public const string ToolSearchRounds = "x-gatehouse-tools-search-rounds";
+
+    /// <summary>Response header: how the tools were ranked, <c>lexical</c> or <c>lexical+embedding</c> (when prefiltering ran).</summary>
+    public const string ToolRanking = "x-gatehouse-tools-ranking";
 }

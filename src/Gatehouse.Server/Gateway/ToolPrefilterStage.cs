@@ -19,7 +19,7 @@ namespace Gatehouse.Gateway;
 /// stage so every round reserves and settles its own cost. A call whose tools are all kept goes
 /// through unchanged.
 /// </summary>
-internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCache profiles, IOptionsMonitor<GatehouseOptions> options, TimeProvider timeProvider) : IGatewayStage
+internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCache profiles, ToolEmbedder embedder, IOptionsMonitor<GatehouseOptions> options, TimeProvider timeProvider) : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -40,8 +40,11 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         }
 
         var compiled = prefilter.Current;
-        var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings);
-        var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null) };
+        var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools
+            ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
+            : null;
+        var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity);
+        var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
         if (selection.KeepsAll)
         {
             // Nothing to drop: the client's body goes up as it came.
@@ -134,6 +137,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         headers[GatehouseHeaders.ToolsSent] = accounting.Sent.ToString(CultureInfo.InvariantCulture);
         headers[GatehouseHeaders.ToolTokensOffered] = accounting.OfferedTokens.ToString(CultureInfo.InvariantCulture);
         headers[GatehouseHeaders.ToolTokensSent] = accounting.SentTokens.ToString(CultureInfo.InvariantCulture);
+        headers[GatehouseHeaders.ToolRanking] = accounting.Embedded ? "lexical+embedding" : "lexical";
         if (accounting.SearchRounds > 0)
         {
             headers[GatehouseHeaders.ToolSearchRounds] = accounting.SearchRounds.ToString(CultureInfo.InvariantCulture);

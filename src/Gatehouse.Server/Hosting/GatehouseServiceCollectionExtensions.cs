@@ -101,6 +101,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<DegradationStage>();
         services.TryAddSingleton<Tools.ToolProfileCache>();
         services.TryAddSingleton<Tools.ToolPrefilter>();
+        services.TryAddSingleton<Tools.ToolEmbeddingCache>();
+        services.TryAddSingleton<Tools.ToolEmbedder>();
         services.TryAddSingleton<ToolPrefilterStage>();
         services.TryAddSingleton<BudgetStage>();
         services.TryAddSingleton<ForwardingStage>();

@@ -20,4 +20,7 @@ internal sealed class ToolAccounting
 
     /// <summary>Times the model called the search function and the call went up again with more tools.</summary>
     public int SearchRounds { get; set; }
+
+    /// <summary>True when embedding similarity was blended into the ranking (false: lexical alone, by configuration or after a failure).</summary>
+    public bool Embedded { get; init; }
 }

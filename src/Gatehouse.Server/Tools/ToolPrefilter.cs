@@ -67,11 +67,22 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
             RelativeCutoff = (float)tools.RelativeCutoff,
             Pinned = [.. tools.Pinned.Select(p => new ToolNamePattern(p))],
             Categories = [.. tools.Categories.Select(c => new ToolCategory(c.Key, [.. c.Value.Select(p => new ToolNamePattern(p))]))],
+            EmbeddingWeight = string.IsNullOrEmpty(tools.EmbeddingModel) ? 0f : (float)tools.EmbeddingWeight,
         };
         var searchJson = SearchToolDefinition.Json(tools.Search.Name);
-        return new Compiled(settings, tools.Search, searchJson, tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(searchJson)));
+        return new Compiled(settings, tools.Search, searchJson, tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(searchJson)))
+        {
+            EmbeddingModel = string.IsNullOrEmpty(tools.EmbeddingModel) || tools.EmbeddingWeight <= 0 ? null : tools.EmbeddingModel,
+            EmbeddingTimeout = TimeSpan.FromMilliseconds(tools.EmbeddingTimeoutMs),
+        };
     }
 
     /// <summary>The settings in the form the hot path uses.</summary>
-    internal sealed record Compiled(ToolSelectionSettings Settings, SearchToolOptions Search, byte[] SearchToolJson, int SearchToolTokens);
+    internal sealed record Compiled(ToolSelectionSettings Settings, SearchToolOptions Search, byte[] SearchToolJson, int SearchToolTokens)
+    {
+        /// <summary>The alias tools are embedded with; null when ranking is lexical only.</summary>
+        public string? EmbeddingModel { get; init; }
+
+        public TimeSpan EmbeddingTimeout { get; init; }
+    }
 }

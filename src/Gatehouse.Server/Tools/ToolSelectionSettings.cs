@@ -22,7 +22,7 @@ internal sealed record ToolSelectionSettings
     /// <summary>Named groups of tools: when the ranking keeps one member, the others come along.</summary>
     public IReadOnlyList<ToolCategory> Categories { get; init; } = [];
 
-    /// <summary>Weight of an embedding similarity passed to <see cref="ToolSelector.Select"/> against the lexical score (0 = lexical only; no embedding source is wired yet).</summary>
+    /// <summary>Weight of an embedding similarity passed to <see cref="ToolSelector.Select"/> against the lexical score (0 = lexical only; set from <c>Tools:EmbeddingWeight</c> when <c>Tools:EmbeddingModel</c> is).</summary>
     public float EmbeddingWeight { get; init; }
 }
 

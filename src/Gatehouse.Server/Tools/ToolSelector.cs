@@ -23,11 +23,7 @@ internal static class ToolSelector
 
         var keptCount = KeepByRule(tools, signals, settings, kept);
         var scores = count <= 1024 ? stackalloc float[count] : new float[count];
-        Bm25ToolRanker.Score(tools, signals.Query, settings.Ranking, scores);
-        if (!similarity.IsEmpty && settings.EmbeddingWeight > 0)
-        {
-            Blend(scores, similarity, settings.EmbeddingWeight);
-        }
+        Rank(tools, signals, settings, scores, similarity);
 
         var limit = Math.Min(settings.MaxTools, count);
         var top = limit <= 256 ? stackalloc int[limit] : new int[limit];
@@ -56,6 +52,16 @@ internal static class ToolSelector
         }
 
         return new ToolSelection(kept, keptCount, ranked);
+    }
+
+    /// <summary>The score of every tool: BM25F, blended with the similarity when there is one.</summary>
+    public static void Rank(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, Span<float> scores, ReadOnlySpan<float> similarity = default)
+    {
+        Bm25ToolRanker.Score(tools, signals.Query, settings.Ranking, scores);
+        if (!similarity.IsEmpty && settings.EmbeddingWeight > 0)
+        {
+            Blend(scores, similarity, settings.EmbeddingWeight);
+        }
     }
 
     private static int KeepByRule(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, bool[] kept)

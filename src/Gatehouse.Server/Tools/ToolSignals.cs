@@ -22,6 +22,9 @@ internal sealed class ToolSignals
     /// <summary>The tool <c>tool_choice</c> forces, if any: always kept.</summary>
     public string? ForcedTool { get; set; }
 
+    /// <summary>The last user message's text (its text parts joined), what the embedding similarity compares tools with.</summary>
+    public string? LastUserText { get; private set; }
+
     /// <summary>Adds a message's text. <paramref name="turnsBack"/> counts user turns after it (0 for the last user message and anything after it).</summary>
     public void AddMessage(string role, ReadOnlySpan<char> text, int turnsBack)
     {
@@ -29,6 +32,11 @@ internal sealed class ToolSignals
         if ((turnsBack > MaxTurnsBack && !instructions) || text.IsEmpty)
         {
             return;
+        }
+
+        if (role == "user" && turnsBack == 0)
+        {
+            LastUserText = LastUserText is null ? text.ToString() : string.Concat(LastUserText, "\n", text);
         }
 
         var recency = 1f / (1 << turnsBack);

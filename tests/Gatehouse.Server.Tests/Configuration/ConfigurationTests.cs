@@ -21,6 +21,8 @@ public sealed class ConfigurationTests
         { """{ "Gatehouse": { "Deployments": { "d": { "Provider": "simulator" } } } }""", "Gatehouse:Deployments:d:Model is required" },
         { """{ "Gatehouse": { "Deployments": { "sim-small": { "TokensPerMinute": -1 } } } }""", "Gatehouse:Deployments:sim-small:TokensPerMinute must be 0 (unlimited) or positive" },
         { """{ "Gatehouse": { "MaxRequestedRetries": 11 } }""", "Gatehouse:MaxRequestedRetries must be between 0 and 10" },
+        { """{ "Gatehouse": { "Tools": { "EmbeddingModel": "no-such-alias" } } }""", "Gatehouse:Tools:EmbeddingModel 'no-such-alias' is not a model alias" },
+        { """{ "Gatehouse": { "Tools": { "EmbeddingModel": "sim-embedding", "EmbeddingTimeoutMs": 0 } } }""", "Gatehouse:Tools:EmbeddingTimeoutMs must be between 10 and 60000" },
     };
 
     [Theory]

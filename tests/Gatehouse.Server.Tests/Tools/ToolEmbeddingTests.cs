@@ -1,0 +1,164 @@
+using System.Net;
+using System.Text.Json;
+using Gatehouse.Tests.Support;
+using Gatehouse.Tools;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Xunit;
+
+namespace Gatehouse.Tests.Tools;
+
+/// <summary>
+/// Embedding similarity in the tool prefilter, on real servers: Gatehouse with the simulator's
+/// <c>sim-embedding</c> (its vectors are a hash of the text, so identical text is the only similarity
+/// it knows), and a fake OpenAI upstream for the chat and for failing embeddings.
+/// </summary>
+public sealed class ToolEmbeddingTests : IAsyncLifetime
+{
+    // Six tools whose names and descriptions hold the same words: lexically the field is flat, so
+    // only the similarity can lift the last one above the client's order.
+    private static readonly string[] Names = ["alpha_beta_gamma", "alpha_gamma_beta", "beta_alpha_gamma", "beta_gamma_alpha", "gamma_alpha_beta", "gamma_beta_alpha"];
+
+    private FakeUpstream _upstream = null!;
+
+    public async ValueTask InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Definition(string name) => ToolCatalog.Definition(name, "Runs a job for the user.", "input");
+
+    /// <summary>The user message that the simulator embeds exactly like the last tool.</summary>
+    private static string MessageLikeLastTool()
+    {
+        using var document = JsonDocument.Parse(Definition(Names[^1]));
+        return ToolEmbedder.TextOf(document.RootElement);
+    }
+
+    private static string Body(string message) =>
+        $$"""{"model":"fake-model","messages":[{"role":"user","content":"{{message}}"}],"tools":[{{string.Join(",", Names.Select(Definition))}}]}""";
+
+    private Task<GatehouseServer> StartAsync(string embeddingModel, string embeddingTimeoutMs = "1500", Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null) => GatehouseServer.StartAsync($$"""
+        {
+          "Gatehouse": {
+            "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{_upstream.BaseUrl}}" } },
+            "Deployments": {
+              "fake-deployment": { "Provider": "fake", "Model": "upstream-model", "PriceAs": "gpt-4o" },
+              "fake-embedding": { "Provider": "fake", "Model": "upstream-embedding", "PriceAs": "text-embedding-3-small" },
+              "sim-embedding": { "Simulation": { "TimeToFirstTokenMs": 0 } } },
+            "Models": { "fake-model": { "Deployments": [ "fake-deployment" ] }, "fake-embedder": { "Deployments": [ "fake-embedding" ] } },
+            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}} }
+          }
+        }
+        """, configure: configure);
+
+    private static string[] SentToolNames(ReceivedRequest request)
+    {
+        using var document = JsonDocument.Parse(request.Body);
+        return [.. document.RootElement.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()!)];
+    }
+
+    private static string Header(HttpResponseMessage response, string name) => response.Headers.TryGetValues(name, out var values) ? values.Single() : "";
+
+    [Fact]
+    public async Task SimulatorEmbeddings_LiftTheMostSimilarTool_WhenTheLexicalFieldIsFlat()
+    {
+        await using var server = await StartAsync("sim-embedding");
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body(MessageLikeLastTool())), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("lexical+embedding", Header(response, "x-gatehouse-tools-ranking"));
+        var sent = SentToolNames(Assert.Single(_upstream.Received));
+        Assert.Equal(Names[^1], sent[^2]); // the client's order is kept; the search function comes last
+        Assert.Equal(4, sent.Length);
+    }
+
+    [Fact]
+    public async Task WithoutEmbeddingModel_TheFlatFieldKeepsTheClientsFirstTools()
+    {
+        await using var server = await GatehouseServer.StartAsync(_upstream.Config(extra: """, "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3 }"""));
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body(MessageLikeLastTool())), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("lexical", Header(response, "x-gatehouse-tools-ranking"));
+        Assert.Equal([.. Names.Take(3), "search_tools"], SentToolNames(Assert.Single(_upstream.Received)));
+        Assert.DoesNotContain(await server.WaitForRecordsAsync(1), r => r.Endpoint == "embeddings");
+    }
+
+    [Fact]
+    public async Task ToolEmbeddings_AreComputedOncePerDefinition_AndRecordedAsTheCallersEmbeddingCalls()
+    {
+        await using var server = await StartAsync("sim-embedding");
+        using var client = server.CreateClient();
+
+        using (var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        using (var second = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            Assert.Equal("lexical+embedding", Header(second, "x-gatehouse-tools-ranking"));
+        }
+
+        var embeddings = (await server.WaitForRecordsAsync(4)).Where(r => r.Endpoint == "embeddings").OrderBy(r => r.Timestamp).ToList();
+        Assert.Equal(2, embeddings.Count);
+        Assert.All(embeddings, r => Assert.Equal("master", r.KeyId));
+        Assert.All(embeddings, r => Assert.Equal("sim-embedding", r.RequestedModel));
+        Assert.All(embeddings, r => Assert.True(r.CostUsd > 0));
+
+        // The first call embeds the message and six tools, the second the message alone.
+        var queryTokens = global::Gatehouse.Usage.TiktokenTokenCounter.Instance.CountTokens("run the job please");
+        Assert.Equal(queryTokens, embeddings[1].InputTokens);
+        Assert.True(embeddings[0].InputTokens > queryTokens * 6, $"first call embedded {embeddings[0].InputTokens} tokens");
+    }
+
+    [Fact]
+    public async Task FailingEmbeddings_FallBackToLexicalRanking_WithAWarning()
+    {
+        _upstream.Handler = (context, request) => request.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal)
+            ? FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"boom","type":"server_error"}}""", 500)
+            : FakeResponses.WriteChatCompletionAsync(context);
+        var logs = new FakeLogCollector();
+        await using var server = await StartAsync("fake-embedder", configure: b => b.Logging.AddProvider(new FakeLoggerProvider(logs)));
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body(MessageLikeLastTool())), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("lexical", Header(response, "x-gatehouse-tools-ranking"));
+        var chat = Assert.Single(_upstream.Received, r => r.PathAndQuery.EndsWith("/chat/completions", StringComparison.Ordinal));
+        Assert.Equal([.. Names.Take(3), "search_tools"], SentToolNames(chat));
+        Assert.Contains(logs.GetSnapshot(), l => l.Id.Id == 1802 && l.Level == LogLevel.Warning);
+        Assert.Contains(await server.WaitForRecordsAsync(2), r => r.Endpoint == "embeddings" && r.StatusCode >= 500);
+    }
+
+    [Fact]
+    public async Task HangingEmbeddings_TimeOut_AndTheCallIsRankedLexically()
+    {
+        _upstream.Handler = async (context, request) =>
+        {
+            if (request.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal))
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+
+            await FakeResponses.WriteChatCompletionAsync(context);
+        };
+        var logs = new FakeLogCollector();
+        await using var server = await StartAsync("fake-embedder", embeddingTimeoutMs: "50", configure: b => b.Logging.AddProvider(new FakeLoggerProvider(logs)));
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body(MessageLikeLastTool())), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("lexical", Header(response, "x-gatehouse-tools-ranking"));
+        Assert.Contains(logs.GetSnapshot(), l => l.Id.Id == 1801);
+    }
+}
