@@ -22,49 +22,15 @@ internal static class ResponseCacheKey
     public static string Compute(GatewayContext context, string space)
     {
         var body = (context.ClientBody ?? context.Body)!.Memory;
-        using var document = JsonDocument.Parse(body);
         var buffer = new ArrayBufferWriter<byte>(body.Length + 128);
         buffer.Write(Encoding.UTF8.GetBytes($"{Version}\n{space}\n{context.Dialect}\n{context.EndpointName}\n"));
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteCanonical(writer, document.RootElement, topLevel: true);
+            CanonicalJson.Write(body, writer, s_ignoredTopLevel);
         }
 
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, hash);
         return "gatehouse:answer:" + Convert.ToHexStringLower(hash);
-    }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonElement element, bool topLevel = false)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                writer.WriteStartObject();
-                var members = element.EnumerateObject()
-                    .Where(p => !topLevel || !s_ignoredTopLevel.Contains(p.Name))
-                    .OrderBy(p => p.Name, StringComparer.Ordinal);
-                foreach (var member in members)
-                {
-                    writer.WritePropertyName(member.Name);
-                    WriteCanonical(writer, member.Value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in element.EnumerateArray())
-                {
-                    WriteCanonical(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                // Strings are re-escaped the same way every time; numbers keep their text.
-                element.WriteTo(writer);
-                break;
-        }
     }
 }
