@@ -13,6 +13,8 @@ namespace Gatehouse.Caching;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "See the summary: the source is deliberately never disposed.")]
 internal sealed class SharedAnswer : IResponseSink
 {
+    private static readonly HashSet<string> s_producerConnectionHeaders = new(StringComparer.OrdinalIgnoreCase) { "Date", "Server", "Set-Cookie" };
+
     private readonly Lock _gate = new();
     private readonly List<byte[]> _chunks = [];
     private readonly CancellationTokenSource _production = new();
@@ -84,6 +86,8 @@ internal sealed class SharedAnswer : IResponseSink
 
     public void Start(int statusCode, KeyValuePair<string, string>[] headers)
     {
+        // Headers of the producing connection are not repeated to the callers it is shared with.
+        headers = Array.FindAll(headers, static h => !s_producerConnectionHeaders.Contains(h.Key));
         lock (_gate)
         {
             _statusCode = statusCode;

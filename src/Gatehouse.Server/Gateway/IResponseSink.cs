@@ -9,4 +9,13 @@ internal interface IResponseSink
     void Start(int statusCode, KeyValuePair<string, string>[] headers);
 
     void Append(ReadOnlySpan<byte> data);
+
+    /// <summary>The pipeline's writes. Sinks that keep bytes in memory finish at once; one that passes them on to a client overrides this.</summary>
+    ValueTask AppendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        Append(data.Span);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

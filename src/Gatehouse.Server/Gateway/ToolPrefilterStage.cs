@@ -12,7 +12,7 @@ namespace Gatehouse.Gateway;
 /// for the call (its <c>x-gatehouse-tools</c> header, else its key, else its model alias, else
 /// <c>Gatehouse:Tools:Prefilter</c>), the tools are ranked and the kept ones spliced into the body
 /// byte for byte, with a small search function beside them. Each upstream call is a round through
-/// the rest of the pipeline (budget, forwarding) into a <see cref="HeldResponse"/>: when the model
+/// the rest of the pipeline (budget, forwarding) into a <see cref="HeldAnswer"/>: when the model
 /// calls the search function, that answer is dropped and the call goes up again with the matching
 /// tools added, at most <c>Search:MaxRounds</c> times, the last time with every tool; the client
 /// sees only the final answer. Usage and cost are the sum of the rounds. Runs before the budget
@@ -73,23 +73,24 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             accounting.SentTokens += request.TokensOf(sent) + (offerSearch ? compiled.SearchToolTokens : 0);
 
             var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer) : null;
-            var (roundHttp, held) = HeldResponse.CreateContext(context.Http, watcher, response => BeforeRelease(context, response, accounting));
+            var held = new HeldAnswer(context.Http, watcher, response => BeforeRelease(context, response, accounting));
+            var (roundHttp, roundResponse) = VirtualResponse.CreateContext(context.Http.Request, held, context.Aborted);
             var roundContext = context.ForRound(roundHttp, narrowed ?? context.Body!, parsed);
             try
             {
                 await next(roundContext);
-                await held.CompleteAsync();
+                await roundResponse.CompleteAsync();
             }
             finally
             {
                 context.AddRound(roundContext);
             }
 
-            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundContext, search.Name) : null;
+            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name) : null;
             if (query is null)
             {
                 await held.ReleaseAsync();
-                if (held.BodyAborted)
+                if (roundResponse.BodyAborted)
                 {
                     await StreamRelay.AbortBodyAsync(context.Http, timeProvider);
                 }
@@ -108,9 +109,9 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     }
 
     /// <summary>The search text when the held answer is a successful call of the search function; null when it is the answer.</summary>
-    private static string? SearchQueryOf(HeldResponse held, GatewayContext round, string searchName)
+    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName)
     {
-        if (round.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || held.BodyAborted)
+        if (round.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || bodyAborted)
         {
             return null;
         }

@@ -6,17 +6,14 @@ namespace Gatehouse.Gateway;
 /// <summary>
 /// A response with no client behind it: the pipeline writes to it exactly as to a client (status,
 /// headers, body, abort), and everything lands in an <see cref="IResponseSink"/> instead, with the
-/// headers frozen at the first byte, as Kestrel would send them. Two users: the call that produces a
-/// shared answer for identical calls in flight (<c>Caching/SharedAnswer</c>), and calls Gatehouse
-/// makes to itself (<c>Executions/PipelineClient</c>). Its "request aborted" token is the one given.
+/// headers frozen at the first byte, as Kestrel would send them. Three users: the call that produces a
+/// shared answer for identical calls in flight (<c>Caching/SharedAnswer</c>), calls Gatehouse makes to
+/// itself (<c>Executions/PipelineClient</c>), and the rounds of a prefiltered call (<c>HeldAnswer</c>). Its "request aborted" token is the one given.
 /// </summary>
 internal sealed class VirtualResponse : Stream, IHttpResponseFeature, IHttpResponseBodyFeature, IHttpRequestLifetimeFeature
 {
-    /// <summary>Headers that describe one connection or one caller's cost, never repeated to another caller.</summary>
-    private static readonly HashSet<string> s_notShared = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Transfer-Encoding", "Keep-Alive", "Date", "Server", "Set-Cookie",
-    };
+    /// <summary>Headers of one connection, which the real response to a client sets for itself.</summary>
+    private static readonly HashSet<string> s_hopByHop = new(StringComparer.OrdinalIgnoreCase) { "Connection", "Transfer-Encoding", "Keep-Alive" };
 
     private readonly IResponseSink _sink;
     private readonly CancellationToken _aborted;
@@ -138,21 +135,18 @@ internal sealed class VirtualResponse : Stream, IHttpResponseFeature, IHttpRespo
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        Write(buffer.Span);
-        return ValueTask.CompletedTask;
+        EnsureStarted();
+        return _sink.AppendAsync(buffer, cancellationToken);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Write(buffer.AsSpan(offset, count));
-        return Task.CompletedTask;
-    }
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Flush()
     {
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task FlushAsync(CancellationToken cancellationToken) => _sink.FlushAsync(cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -169,7 +163,7 @@ internal sealed class VirtualResponse : Stream, IHttpResponseFeature, IHttpRespo
 
         HasStarted = true;
         var headers = Headers
-            .Where(h => !s_notShared.Contains(h.Key))
+            .Where(h => !s_hopByHop.Contains(h.Key))
             .Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))
             .ToArray();
         _sink.Start(StatusCode, headers);
