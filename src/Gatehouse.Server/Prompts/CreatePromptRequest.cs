@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Gatehouse.Prompts;
@@ -8,7 +7,7 @@ namespace Gatehouse.Prompts;
 /// side (the prompt-file format plus <see cref="Labels"/> and <see cref="Note"/>).
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record CreatePromptRequest
+internal sealed record CreatePromptRequest : PromptContentBody
 {
     public string? Slug { get; init; }
 
@@ -24,26 +23,4 @@ internal sealed record CreatePromptRequest
 
     /// <summary>What changed in this version, for people reading the history.</summary>
     public string? Note { get; init; }
-
-    public IReadOnlyList<PromptMessageTemplate>? Messages { get; init; }
-
-    public IReadOnlyList<PromptVariable>? Variables { get; init; }
-
-    public string? Model { get; init; }
-
-    public JsonElement? Parameters { get; init; }
-
-    public JsonElement? Tools { get; init; }
-
-    public PromptOutput? Output { get; init; }
-
-    public PromptDefinition ToDefinition() => new()
-    {
-        Messages = Messages,
-        Variables = Variables,
-        Model = Model,
-        Parameters = Parameters,
-        Tools = Tools,
-        Output = Output,
-    };
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Gatehouse.Prompts;
@@ -9,7 +8,7 @@ namespace Gatehouse.Prompts;
 /// refused, so a misspelt one is an error rather than silently gone.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record PromptFile
+internal sealed record PromptFile : PromptContentBody
 {
     /// <summary>Optional: the file name without <c>.json</c> when left out.</summary>
     public string? Slug { get; init; }
@@ -19,26 +18,4 @@ internal sealed record PromptFile
     public string? Owner { get; init; }
 
     public IReadOnlyList<string>? Tags { get; init; }
-
-    public IReadOnlyList<PromptMessageTemplate>? Messages { get; init; }
-
-    public IReadOnlyList<PromptVariable>? Variables { get; init; }
-
-    public string? Model { get; init; }
-
-    public JsonElement? Parameters { get; init; }
-
-    public JsonElement? Tools { get; init; }
-
-    public PromptOutput? Output { get; init; }
-
-    public PromptDefinition ToDefinition() => new()
-    {
-        Messages = Messages,
-        Variables = Variables,
-        Model = Model,
-        Parameters = Parameters,
-        Tools = Tools,
-        Output = Output,
-    };
 }
