@@ -5,10 +5,11 @@ using Gatehouse.Usage;
 namespace Gatehouse.Benchmarks.Tools;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep]</c>:
-/// runs the selector over the tool-selection data set in per-case and pooled mode and prints, per
-/// source and overall, token reduction, all-gold recall, mean tools kept and selection time, beside
-/// a plain BM25 top-k baseline. <c>--sweep</c> prints the parameter grid evaluated on the tuning half.
+/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--embedder minilm|arctic] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick]</c>:
+/// runs the selector over the tool-selection data set in per-case and pooled mode, lexical alone and
+/// blended with a real embedding model run in process, and prints, per source and overall, token
+/// reduction, all-gold recall, mean tools kept and selection time, beside a plain BM25 top-k
+/// baseline. <c>--sweep</c> and <c>--embedding-sweep</c> print the grids evaluated on the tuning half.
 /// </summary>
 internal static class ToolSelectionCommand
 {
@@ -18,6 +19,7 @@ internal static class ToolSelectionCommand
     {
         var directory = ValueOf(args, "--data") ?? FindData();
         Console.WriteLine($"data: {Path.GetFullPath(directory)}");
+        ToolSelectionEmbeddings.Model = ValueOf(args, "--embedder") ?? "minilm";
         var data = ToolSelectionData.Load(directory);
         var irrelevant = ToolSelectionData.Load(directory, irrelevant: true);
         var searchTokens = SearchToolDefinition.Tokens(SearchToolDefinition.DefaultName, TiktokenTokenCounter.Instance);
@@ -37,13 +39,23 @@ internal static class ToolSelectionCommand
 
         if (args.Contains("--ranks"))
         {
+            Console.WriteLine("lexical");
             ToolSelectionRanks.Print(data, ToolSelectionSettings.Default);
+            Console.WriteLine($"with {ToolSelectionEmbeddings.Model} embeddings, weight {EmbeddingWeight}");
+            ToolSelectionRanks.Print(data, ToolSelectionSettings.Default with { EmbeddingWeight = EmbeddingWeight }, Embeddings(data, irrelevant));
+
             return 0;
         }
 
         if (args.Contains("--quick"))
         {
             Report("Gatehouse selector, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, ToolSelectionSettings.Default, pooled: false, searchTokens));
+            return 0;
+        }
+
+        if (args.Contains("--embedding-sweep"))
+        {
+            EmbeddingSweep(data, searchTokens, Embeddings(data, irrelevant));
             return 0;
         }
 
@@ -54,22 +66,29 @@ internal static class ToolSelectionCommand
         }
 
         var selector = ToolSelectionSettings.Default;
-        Report("Gatehouse selector, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: false, searchTokens));
-        Halves("Gatehouse selector, per-case mode, by split half", data, selector, searchTokens);
+        var embedded = selector with { EmbeddingWeight = EmbeddingWeight };
+        var embeddings = Embeddings(data, irrelevant);
+        var model = ToolSelectionEmbeddings.Model;
+        Report("Gatehouse selector, lexical, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: false, searchTokens));
+        Halves("Gatehouse selector, lexical, per-case mode, by split half", data, selector, searchTokens);
+        Report($"Gatehouse selector with {model} embeddings, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, embedded, pooled: false, searchTokens, embeddings: embeddings));
+        Halves($"Gatehouse selector with {model} embeddings, per-case mode, by split half", data, embedded, searchTokens, embeddings);
         var (k, baseline) = BaselineAtReduction(data, 0.87, searchTokens);
         Report($"Baseline: plain BM25 (one field, no weights), fixed top-{k}, per-case mode", ToolSelectionRun.Evaluate(data, data.Cases, baseline, pooled: false, searchTokens));
-        Report("Gatehouse selector, no-tool cases (queries-dev-irrelevant): what is sent when nothing is relevant", ToolSelectionRun.Evaluate(irrelevant, irrelevant.Cases, selector, pooled: false, searchTokens));
-        Report("Gatehouse selector, pooled mode (each case against every tool of its source family; variant group counts)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: true, searchTokens));
+        Report("Gatehouse selector, lexical, no-tool cases (queries-dev-irrelevant): what is sent when nothing is relevant", ToolSelectionRun.Evaluate(irrelevant, irrelevant.Cases, selector, pooled: false, searchTokens));
+        Report("Gatehouse selector, lexical, pooled mode (each case against every tool of its source family; variant group counts)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: true, searchTokens));
+        Report($"Gatehouse selector with {model} embeddings, pooled mode", ToolSelectionRun.Evaluate(data, data.Cases, embedded, pooled: true, searchTokens, embeddings: embeddings));
         Report($"Baseline top-{k}, pooled mode", ToolSelectionRun.Evaluate(data, data.Cases, baseline, pooled: true, searchTokens));
         return 0;
     }
 
-    /// <summary>Plain BM25: every field weighs the same with the same length normalisation, and a fixed k.</summary>
+    /// <summary>Plain BM25: every field weighs the same with the same length normalisation, and a fixed k (every cut is made, however little it saves).</summary>
     public static ToolSelectionSettings Baseline(int k) => new()
     {
         MinTools = k,
         MaxTools = k,
         RelativeCutoff = 0,
+        MinSavedTokens = 0,
         Ranking = new ToolRanking
         {
             NameWeight = 1,
@@ -96,7 +115,7 @@ internal static class ToolSelectionCommand
         return (1, Baseline(1));
     }
 
-    private static void Halves(string title, ToolSelectionData data, ToolSelectionSettings settings, int searchTokens)
+    private static void Halves(string title, ToolSelectionData data, ToolSelectionSettings settings, int searchTokens, ToolSelectionEmbeddings? embeddings = null)
     {
         Console.WriteLine();
         Console.WriteLine($"### {title}");
@@ -105,29 +124,38 @@ internal static class ToolSelectionCommand
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var (name, tuning) in new[] { ("tuning (hash even)", true), ("check (hash odd)", false) })
         {
-            var t = ToolSelectionRun.Evaluate(data, data.Cases, settings, pooled: false, searchTokens, c => c.InTuningHalf == tuning)["overall"];
+            var t = ToolSelectionRun.Evaluate(data, data.Cases, settings, pooled: false, searchTokens, c => c.InTuningHalf == tuning, embeddings)["overall"];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {t.Cases} | {t.Reduction:P1} | {t.Recall:P1} | {t.MeanKept:0.0} |"));
         }
     }
 
+    /// <summary>The lexical grid, on the tuning half: the bounds, the cut and the least saving worth a cut (field weights and stemming were chosen by an earlier grid, docs/benchmarks.md).</summary>
     private static void Sweep(ToolSelectionData data, int searchTokens)
     {
-        Console.WriteLine("| min | max | cutoff | name w | pdesc w | reduction | recall (tuning half) |");
-        foreach (var min in new[] { 3, 5, 7 })
-        foreach (var max in new[] { 15, 20, 30 })
-        foreach (var cutoff in new[] { 0.2f, 0.3f, 0.4f, 0.5f })
-        foreach (var nameWeight in new[] { 2f, 3f })
-        foreach (var pdesc in new[] { 0.4f, 0.8f })
+        Console.WriteLine("| min | max | cutoff | min saved | reduction | recall (tuning half) |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var min in new[] { 3, 4, 5 })
+        foreach (var max in new[] { 10, 12, 15, 20 })
+        foreach (var cutoff in new[] { 0.4f, 0.5f, 0.6f })
+        foreach (var saved in new[] { 0, 200, 500, 1000 })
         {
-            var settings = ToolSelectionSettings.Default with
-            {
-                MinTools = min,
-                MaxTools = max,
-                RelativeCutoff = cutoff,
-                Ranking = ToolRanking.Default with { NameWeight = nameWeight, ParameterDescriptionWeight = pdesc },
-            };
+            var settings = ToolSelectionSettings.Default with { MinTools = min, MaxTools = max, RelativeCutoff = cutoff, MinSavedTokens = saved };
             var t = ToolSelectionRun.Evaluate(data, data.Cases, settings, pooled: false, searchTokens, c => c.InTuningHalf)["overall"];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {min} | {max} | {cutoff} | {nameWeight} | {pdesc} | {t.Reduction:P2} | {t.Recall:P2} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {min} | {max} | {cutoff} | {saved} | {t.Reduction:P2} | {t.Recall:P2} |"));
+        }
+    }
+
+    /// <summary>The embedding grid, on the tuning half, with the lexical settings fixed at their defaults: how much similarity weighs and where blended scores are cut.</summary>
+    private static void EmbeddingSweep(ToolSelectionData data, int searchTokens, ToolSelectionEmbeddings embeddings)
+    {
+        Console.WriteLine("| embedding weight | embedding cutoff | reduction | recall (tuning half) |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: |");
+        foreach (var weight in new[] { 0.7f, 0.8f, 0.85f, 0.9f, 0.95f })
+        foreach (var cutoff in new[] { 0.45f, 0.5f, 0.55f, 0.6f })
+        {
+            var settings = ToolSelectionSettings.Default with { EmbeddingWeight = weight, EmbeddingCutoff = cutoff };
+            var t = ToolSelectionRun.Evaluate(data, data.Cases, settings, pooled: false, searchTokens, c => c.InTuningHalf, embeddings)["overall"];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {weight} | {cutoff} | {t.Reduction:P2} | {t.Recall:P2} |"));
         }
     }
 
@@ -145,6 +173,12 @@ internal static class ToolSelectionCommand
                 $"| {name} | {t.Cases} | {t.MeanCandidates:0.0} | {t.Offered:N0} | {t.Reduction:P1} | {t.Recall:P1} | {t.MeanKept:0.0} | {t.MeanMicros:0.0} | {t.P99Micros:0.0} |"));
         }
     }
+
+    /// <summary>The product default for <c>Tools:EmbeddingWeight</c>, which the selection settings leave at 0 (no model, no blend).</summary>
+    private static float EmbeddingWeight => (float)new Gatehouse.Configuration.ToolOptions().EmbeddingWeight;
+
+    private static ToolSelectionEmbeddings Embeddings(ToolSelectionData data, ToolSelectionData irrelevant) =>
+        ToolSelectionEmbeddings.Load([data, irrelevant], Path.Combine(AppContext.BaseDirectory, $"{ToolSelectionEmbeddings.Model}-vectors.bin"));
 
     private static string? ValueOf(string[] args, string name)
     {

@@ -11,7 +11,7 @@ internal static class ToolSelectionRanks
 {
     private static readonly int[] Ks = [1, 2, 3, 5, 8, 10, 15, 20, 30];
 
-    public static void Print(ToolSelectionData data, ToolSelectionSettings settings)
+    public static void Print(ToolSelectionData data, ToolSelectionSettings settings, ToolSelectionEmbeddings? embeddings = null)
     {
         Console.WriteLine($"| source | cases | {string.Join(" | ", Ks.Select(k => $"top-{k}"))} |");
         foreach (var group in data.Cases.Where(c => c.InTuningHalf && c.Candidates.Length > 3).GroupBy(c => c.Source).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -20,10 +20,11 @@ internal static class ToolSelectionRanks
             var cases = 0;
             foreach (var c in group)
             {
-                var tools = c.Candidates.Select(n => data.Tools[n].Profile).ToList();
+                var catalogTools = c.Candidates.Select(n => data.Tools[n]).ToList();
+                var tools = catalogTools.Select(t => t.Profile).ToList();
                 var signals = c.Signals();
                 var scores = new float[tools.Count];
-                ToolSelector.Rank(tools, signals, settings, scores);
+                ToolSelector.Rank(tools, signals, settings, scores, embeddings?.Similarity(c, catalogTools));
                 var order = Enumerable.Range(0, tools.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
                 var worst = c.Gold.Where(g => !signals.UsedTools.Contains(g)).Select(g => order.IndexOf(tools.FindIndex(t => t.Name == g)) + 1).DefaultIfEmpty(0).Max();
                 cases++;

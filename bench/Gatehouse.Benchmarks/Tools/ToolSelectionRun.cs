@@ -8,10 +8,10 @@ namespace Gatehouse.Benchmarks.Tools;
 internal static class ToolSelectionRun
 {
     public static Dictionary<string, SourceTotals> Evaluate(
-        ToolSelectionData data, IEnumerable<SelectionCase> cases, ToolSelectionSettings settings, bool pooled, int searchToolTokens, Func<SelectionCase, bool>? filter = null)
+        ToolSelectionData data, IEnumerable<SelectionCase> cases, ToolSelectionSettings settings, bool pooled, int searchToolTokens, Func<SelectionCase, bool>? filter = null, ToolSelectionEmbeddings? embeddings = null)
     {
         var totals = new Dictionary<string, SourceTotals>(StringComparer.Ordinal);
-        var pools = pooled ? data.Tools.Values.GroupBy(t => t.Source).ToDictionary(g => g.Key, g => g.Select(t => t.Profile).ToList()) : null;
+        var pools = pooled ? data.Tools.Values.GroupBy(t => t.Source).ToDictionary(g => g.Key, g => g.ToList()) : null;
         var groupOf = data.Tools.Values.ToDictionary(t => t.Name, t => t.Group);
         foreach (var selectionCase in cases)
         {
@@ -21,10 +21,12 @@ internal static class ToolSelectionRun
             }
 
             var family = selectionCase.Source[..selectionCase.Source.IndexOf('/')];
-            var tools = pooled ? pools![family] : selectionCase.Candidates.Select(n => data.Tools[n].Profile).ToList();
+            var catalogTools = pooled ? pools![family] : selectionCase.Candidates.Select(n => data.Tools[n]).ToList();
+            var tools = catalogTools.Select(t => t.Profile).ToList();
             var signals = selectionCase.Signals();
+            var similarity = embeddings?.Similarity(selectionCase, catalogTools);
             var started = Stopwatch.GetTimestamp();
-            var selection = ToolSelector.Select(tools, signals, settings);
+            var selection = ToolSelector.Select(tools, signals, settings, similarity, searchToolTokens);
             var elapsed = Stopwatch.GetElapsedTime(started);
 
             var offered = 0L;

@@ -14,10 +14,13 @@ public sealed class ToolOptions
     public int MinTools { get; set; } = 3;
 
     /// <summary>The most tools the ranking keeps (tools kept by rule come on top; 1–1000).</summary>
-    public int MaxTools { get; set; } = 20;
+    public int MaxTools { get; set; } = 12;
 
     /// <summary>The adaptive cut: a tool is kept while its score is at least this share of the best (0–1).</summary>
     public double RelativeCutoff { get; set; } = 0.4;
+
+    /// <summary>A cut saving fewer tool tokens than this (net of the search function it adds) sends every tool instead (0–1,000,000).</summary>
+    public int MinSavedTokens { get; set; } = 500;
 
     /// <summary>Core tools always sent, by name or glob (<c>*</c>, <c>?</c>), e.g. <c>["get_user", "calendar_*"]</c>.</summary>
     public List<string> Pinned { get; set; } = [];
@@ -39,7 +42,10 @@ public sealed class ToolOptions
     public string? EmbeddingModel { get; set; }
 
     /// <summary>Share of the blended score that comes from embedding similarity (0–1); the rest is the lexical score scaled to the best.</summary>
-    public double EmbeddingWeight { get; set; } = 0.5;
+    public double EmbeddingWeight { get; set; } = 0.8;
+
+    /// <summary>The adaptive cut used instead of <see cref="RelativeCutoff"/> when similarity is blended in (0–1): blended scores lie closer together.</summary>
+    public double EmbeddingCutoff { get; set; } = 0.55;
 
     /// <summary>How long a call waits for its embeddings (10–60000 ms) before it is ranked lexically alone.</summary>
     public int EmbeddingTimeoutMs { get; set; } = 1500;

@@ -27,6 +27,16 @@ internal static partial class ToolOptionsValidation
             failures.Add($"{key}:RelativeCutoff must be between 0 and 1.");
         }
 
+        if (tools.MinSavedTokens is < 0 or > 1_000_000)
+        {
+            failures.Add($"{key}:MinSavedTokens must be between 0 and 1000000.");
+        }
+
+        if (tools.EmbeddingCutoff is < 0 or > 1 || double.IsNaN(tools.EmbeddingCutoff))
+        {
+            failures.Add($"{key}:EmbeddingCutoff must be between 0 and 1.");
+        }
+
         for (var i = 0; i < tools.Pinned.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(tools.Pinned[i]))

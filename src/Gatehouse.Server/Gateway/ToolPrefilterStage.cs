@@ -43,7 +43,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools
             ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
-        var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity);
+        var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, compiled.Search.Enabled ? compiled.SearchToolTokens : 0);
         var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
         if (selection.KeepsAll)
         {

@@ -65,6 +65,8 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
             MinTools = tools.MinTools,
             MaxTools = tools.MaxTools,
             RelativeCutoff = (float)tools.RelativeCutoff,
+            MinSavedTokens = tools.MinSavedTokens,
+            EmbeddingCutoff = (float)tools.EmbeddingCutoff,
             Pinned = [.. tools.Pinned.Select(p => new ToolNamePattern(p))],
             Categories = [.. tools.Categories.Select(c => new ToolCategory(c.Key, [.. c.Value.Select(p => new ToolNamePattern(p))]))],
             EmbeddingWeight = string.IsNullOrEmpty(tools.EmbeddingModel) ? 0f : (float)tools.EmbeddingWeight,

@@ -11,7 +11,8 @@ namespace Gatehouse.Tools;
 /// </summary>
 internal static class ToolSelector
 {
-    public static ToolSelection Select(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, ReadOnlySpan<float> similarity = default)
+    /// <param name="addedTokens">What a filtered call adds to the tools it keeps (the search function's definition).</param>
+    public static ToolSelection Select(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, ReadOnlySpan<float> similarity = default, int addedTokens = 0)
     {
         var count = tools.Count;
         var kept = new bool[count];
@@ -29,11 +30,12 @@ internal static class ToolSelector
         var top = limit <= 256 ? stackalloc int[limit] : new int[limit];
         var found = TopIndices(scores, top);
         var best = found > 0 ? scores[top[0]] : 0f;
+        var cutoff = IsBlended(similarity, settings) ? settings.EmbeddingCutoff : settings.RelativeCutoff;
         var ranked = 0;
         for (var r = 0; r < found; r++)
         {
             var i = top[r];
-            if (r >= settings.MinTools && (best <= 0 || scores[i] < settings.RelativeCutoff * best))
+            if (r >= settings.MinTools && (best <= 0 || scores[i] < cutoff * best))
             {
                 break;
             }
@@ -51,14 +53,33 @@ internal static class ToolSelector
             }
         }
 
+        if (keptCount < count && SavedTokens(tools, kept) - addedTokens < settings.MinSavedTokens)
+        {
+            Array.Fill(kept, true);
+            keptCount = count;
+        }
+
         return new ToolSelection(kept, keptCount, ranked);
+    }
+
+    private static bool IsBlended(ReadOnlySpan<float> similarity, ToolSelectionSettings settings) => !similarity.IsEmpty && settings.EmbeddingWeight > 0;
+
+    private static int SavedTokens(IReadOnlyList<ToolProfile> tools, bool[] kept)
+    {
+        var saved = 0;
+        for (var i = 0; i < tools.Count; i++)
+        {
+            saved += kept[i] ? 0 : tools[i].Tokens;
+        }
+
+        return saved;
     }
 
     /// <summary>The score of every tool: BM25F, blended with the similarity when there is one.</summary>
     public static void Rank(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, Span<float> scores, ReadOnlySpan<float> similarity = default)
     {
         Bm25ToolRanker.Score(tools, signals.Query, settings.Ranking, scores);
-        if (!similarity.IsEmpty && settings.EmbeddingWeight > 0)
+        if (IsBlended(similarity, settings))
         {
             Blend(scores, similarity, settings.EmbeddingWeight);
         }

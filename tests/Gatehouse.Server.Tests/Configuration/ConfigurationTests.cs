@@ -23,6 +23,8 @@ public sealed class ConfigurationTests
         { """{ "Gatehouse": { "MaxRequestedRetries": 11 } }""", "Gatehouse:MaxRequestedRetries must be between 0 and 10" },
         { """{ "Gatehouse": { "Tools": { "EmbeddingModel": "no-such-alias" } } }""", "Gatehouse:Tools:EmbeddingModel 'no-such-alias' is not a model alias" },
         { """{ "Gatehouse": { "Tools": { "EmbeddingModel": "sim-embedding", "EmbeddingTimeoutMs": 0 } } }""", "Gatehouse:Tools:EmbeddingTimeoutMs must be between 10 and 60000" },
+        { """{ "Gatehouse": { "Tools": { "MinSavedTokens": -1 } } }""", "Gatehouse:Tools:MinSavedTokens must be between 0 and 1000000" },
+        { """{ "Gatehouse": { "Tools": { "EmbeddingCutoff": 1.5 } } }""", "Gatehouse:Tools:EmbeddingCutoff must be between 0 and 1" },
     };
 
     [Theory]

@@ -48,7 +48,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
               "fake-embedding": { "Provider": "fake", "Model": "upstream-embedding", "PriceAs": "text-embedding-3-small" },
               "sim-embedding": { "Simulation": { "TimeToFirstTokenMs": 0 } } },
             "Models": { "fake-model": { "Deployments": [ "fake-deployment" ] }, "fake-embedder": { "Deployments": [ "fake-embedding" ] } },
-            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}} }
+            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "MinSavedTokens": 0, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}} }
           }
         }
         """, configure: configure);
@@ -79,7 +79,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     [Fact]
     public async Task WithoutEmbeddingModel_TheFlatFieldKeepsTheClientsFirstTools()
     {
-        await using var server = await GatehouseServer.StartAsync(_upstream.Config(extra: """, "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3 }"""));
+        await using var server = await GatehouseServer.StartAsync(_upstream.Config(extra: """, "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "MinSavedTokens": 0 }"""));
         using var client = server.CreateClient();
 
         using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body(MessageLikeLastTool())), Ct);

@@ -23,8 +23,9 @@ public sealed class ToolPrefilterTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Task<GatehouseServer> StartAsync(string tools = "", string alias = "") => GatehouseServer.StartAsync(_upstream.Config(extra: $$"""
-        , "Tools": { "MinTools": 3, "MaxTools": 3 {{tools}} }
+    // MinSavedTokens 0: the ten test tools are small, and these tests are about what a cut does.
+    private Task<GatehouseServer> StartAsync(string tools = "", string alias = "", int minSavedTokens = 0) => GatehouseServer.StartAsync(_upstream.Config(extra: $$"""
+        , "Tools": { "MinTools": 3, "MaxTools": 3, "MinSavedTokens": {{minSavedTokens}} {{tools}} }
         """).Replace("""{ "Deployments": [ "fake-deployment" ] }""", $$"""{ "Deployments": [ "fake-deployment" ] {{alias}} }""", StringComparison.Ordinal));
 
     private static string Body(string message, string extra = "", int tools = 10) =>
@@ -98,6 +99,23 @@ public sealed class ToolPrefilterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(body.Replace("fake-model", "upstream-model", StringComparison.Ordinal), Assert.Single(_upstream.Received).Body);
         Assert.Equal("3", Header(response, "x-gatehouse-tools-sent"));
+        Assert.Equal(Header(response, "x-gatehouse-tool-tokens-offered"), Header(response, "x-gatehouse-tool-tokens-sent"));
+    }
+
+    [Fact]
+    public async Task CutSavingTooFewTokens_TheBodyPassesThroughUnchanged()
+    {
+        await using var server = await StartAsync(minSavedTokens: 500);
+        using var client = server.CreateClient();
+        var body = Body("What's the weather forecast in Lisbon?");
+
+        using var response = await PostAsync(client, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body.Replace("fake-model", "upstream-model", StringComparison.Ordinal), Assert.Single(_upstream.Received).Body);
+        Assert.Equal("10", Header(response, "x-gatehouse-tools-sent"));
+        var offered = int.Parse(Header(response, "x-gatehouse-tool-tokens-offered"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(offered, 1, 500 + 83);
         Assert.Equal(Header(response, "x-gatehouse-tool-tokens-offered"), Header(response, "x-gatehouse-tool-tokens-sent"));
     }
 

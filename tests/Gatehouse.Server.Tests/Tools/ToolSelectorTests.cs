@@ -5,7 +5,7 @@ namespace Gatehouse.Tests.Tools;
 
 public sealed class ToolSelectorTests
 {
-    private static readonly ToolSelectionSettings Settings = ToolSelectionSettings.Default with { MinTools = 1, MaxTools = 5 };
+    private static readonly ToolSelectionSettings Settings = ToolSelectionSettings.Default with { MinTools = 1, MaxTools = 5, MinSavedTokens = 0 };
 
     private static ToolSignals Asking(string message)
     {
@@ -81,6 +81,39 @@ public sealed class ToolSelectorTests
         var selection = ToolSelector.Select(tools, Asking("Play some jazz"), ToolSelectionSettings.Default);
 
         Assert.True(selection.KeepsAll);
+    }
+
+    [Fact]
+    public void CutSavingTooLittle_SendsEveryTool()
+    {
+        var tools = ToolCatalog.Profiles();
+        var message = Asking("Please convert 100 dollars to euros, which currency rate applies?");
+        var narrow = ToolSelector.Select(tools, message, Settings);
+        var saved = tools.Where((_, i) => !narrow.Kept[i]).Sum(t => t.Tokens);
+        const int searchToolTokens = 83;
+
+        var notWorthIt = ToolSelector.Select(tools, message, Settings with { MinSavedTokens = saved - searchToolTokens + 1 }, addedTokens: searchToolTokens);
+        var worthIt = ToolSelector.Select(tools, message, Settings with { MinSavedTokens = saved - searchToolTokens }, addedTokens: searchToolTokens);
+
+        Assert.False(narrow.KeepsAll);
+        Assert.True(notWorthIt.KeepsAll);
+        Assert.Equal(narrow.Kept, worthIt.Kept);
+    }
+
+    [Fact]
+    public void BlendedScores_AreCutWithTheEmbeddingCutoff()
+    {
+        var tools = ToolCatalog.Profiles();
+        var message = Asking("city email calendar stock music alarm weather flight");
+        // Lexically flat; by similarity one tool stands far above the rest.
+        var similarity = tools.Select(t => t.Name == "get_weather" ? 0.9f : 0.1f).ToArray();
+        var blended = Settings with { EmbeddingWeight = 0.8f, MinTools = 1, RelativeCutoff = 0f };
+
+        var strict = ToolSelector.Select(tools, message, blended with { EmbeddingCutoff = 0.9f }, similarity);
+        var loose = ToolSelector.Select(tools, message, blended with { EmbeddingCutoff = 0f }, similarity);
+
+        Assert.Equal(["get_weather"], ToolCatalog.KeptNames(tools, strict));
+        Assert.Equal(Settings.MaxTools, loose.KeptCount);
     }
 
     [Fact]
