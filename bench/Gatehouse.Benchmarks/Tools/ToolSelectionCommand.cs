@@ -5,7 +5,7 @@ using Gatehouse.Usage;
 namespace Gatehouse.Benchmarks.Tools;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--embedder minilm|arctic] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick]</c>:
+/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick]</c>:
 /// runs the selector over the tool-selection data set in per-case and pooled mode, lexical alone and
 /// blended with a real embedding model run in process, and prints, per source and overall, token
 /// reduction, all-gold recall, mean tools kept and selection time, beside a plain BM25 top-k
@@ -19,7 +19,6 @@ internal static class ToolSelectionCommand
     {
         var directory = ValueOf(args, "--data") ?? FindData();
         Console.WriteLine($"data: {Path.GetFullPath(directory)}");
-        ToolSelectionEmbeddings.Model = ValueOf(args, "--embedder") ?? "minilm";
         var data = ToolSelectionData.Load(directory);
         var irrelevant = ToolSelectionData.Load(directory, irrelevant: true);
         var searchTokens = SearchToolDefinition.Tokens(SearchToolDefinition.DefaultName, TiktokenTokenCounter.Instance);
@@ -178,7 +177,7 @@ internal static class ToolSelectionCommand
     private static float EmbeddingWeight => (float)new Gatehouse.Configuration.ToolOptions().EmbeddingWeight;
 
     private static ToolSelectionEmbeddings Embeddings(ToolSelectionData data, ToolSelectionData irrelevant) =>
-        ToolSelectionEmbeddings.Load([data, irrelevant], Path.Combine(AppContext.BaseDirectory, $"{ToolSelectionEmbeddings.Model}-vectors.bin"));
+        ToolSelectionEmbeddings.Load([data, irrelevant], Path.Combine(AppContext.BaseDirectory, $"{ToolSelectionEmbeddings.Model}.vectors"));
 
     private static string? ValueOf(string[] args, string name)
     {

