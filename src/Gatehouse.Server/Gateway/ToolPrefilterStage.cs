@@ -41,7 +41,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
         var compiled = prefilter.Current;
         var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools
-            ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
+            ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
         var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, compiled.Search.Enabled ? compiled.SearchToolTokens : 0);
         var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
@@ -100,7 +100,10 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
             // The model asked for tools: its answer is dropped and the call goes up again, wider.
             accounting.SearchRounds++;
-            prefilter.Widen(request, sent, query, search.MaxResults);
+            var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller
+                ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, query, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
+                : null;
+            prefilter.Widen(request, sent, query, search.MaxResults, similarity);
             if (round + 1 >= search.MaxRounds)
             {
                 Array.Fill(sent, true);

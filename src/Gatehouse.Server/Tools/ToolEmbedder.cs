@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Tools;
 
 /// <summary>
-/// Embedding similarity between a call's last user message and each of its tools, for
-/// <see cref="ToolSelector.Select"/> to blend with the lexical score. One <c>/v1/embeddings</c> call
+/// Embedding similarity between a text (a call's last user message, or the model's search text) and
+/// each of the call's tools, for <see cref="ToolSelector.Select"/> and
+/// <see cref="ToolPrefilter.Widen"/> to blend with the lexical score. One <c>/v1/embeddings</c> call
 /// per prefiltered call, sent through the gateway pipeline in process as the calling key
 /// (<see cref="PipelineClient"/>): it is authorised, rate-limited, budgeted, routed and recorded like
 /// any embeddings call of that key, so what the prefilter spends on a client's behalf shows up in
@@ -20,10 +21,10 @@ namespace Gatehouse.Tools;
 /// </summary>
 internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbeddingCache cache, TimeProvider timeProvider, ILogger<ToolEmbedder> logger)
 {
-    /// <summary>Cosine similarity per tool (in the client's order), or null when there is none to blend (no text, timeout, failure).</summary>
-    public async Task<float[]?> SimilarityAsync(CallerIdentity caller, ReadOnlyMemory<byte> body, ToolRequest request, string model, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Cosine similarity of <paramref name="query"/> to each tool (in the client's order), or null when there is none to blend (no text, timeout, failure).</summary>
+    public async Task<float[]?> SimilarityAsync(CallerIdentity caller, ReadOnlyMemory<byte> body, ToolRequest request, string? query, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Signals.LastUserText))
+        if (string.IsNullOrWhiteSpace(query))
         {
             return null;
         }
@@ -47,7 +48,7 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         float[][] embedded;
         try
         {
-            var answer = await client.SendAsync(new PipelineCall(caller, RequestBody(model, request.Signals.LastUserText, body.Span, request, missing)), ApiOperation.Embeddings, linked.Token);
+            var answer = await client.SendAsync(new PipelineCall(caller, RequestBody(model, query, body.Span, request, missing)), ApiOperation.Embeddings, linked.Token);
             if (cancellationToken.IsCancellationRequested)
             {
                 return null;
@@ -87,11 +88,11 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
             cache.Add(model, hashes[missing[m]], embedded[m + 1]);
         }
 
-        var query = embedded[0];
+        var queryVector = embedded[0];
         var similarity = new float[request.Count];
         for (var i = 0; i < similarity.Length; i++)
         {
-            similarity[i] = vectors[i].Length == query.Length ? Dot(query, vectors[i]) : 0f;
+            similarity[i] = vectors[i].Length == queryVector.Length ? Dot(queryVector, vectors[i]) : 0f;
         }
 
         return similarity;

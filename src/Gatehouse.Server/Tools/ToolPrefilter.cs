@@ -29,16 +29,17 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
     }
 
     /// <summary>
-    /// The tools a search brings in: the unsent tools ranked against the model's search text, at
-    /// most <c>MaxResults</c> with any match. When nothing matches, every tool goes: a filtered
-    /// tool must never become unreachable. Returns how many were added.
+    /// The tools a search brings in: the unsent tools ranked against the model's search text
+    /// (lexically, blended with the search text's embedding similarity when there is one), at most
+    /// <c>MaxResults</c> with any match. When nothing matches, every tool goes: a filtered tool must
+    /// never become unreachable. Returns how many were added.
     /// </summary>
-    public int Widen(ToolRequest request, bool[] sent, string query, int maxResults)
+    public int Widen(ToolRequest request, bool[] sent, string query, int maxResults, ReadOnlySpan<float> similarity = default)
     {
         var signals = new ToolSignals();
         signals.AddMessage("user", query, 0);
         var scores = new float[request.Count];
-        Bm25ToolRanker.Score(request.Profiles, signals.Query, Current.Settings.Ranking, scores);
+        ToolSelector.Rank(request.Profiles, signals, Current.Settings, scores, similarity);
         var added = 0;
         foreach (var i in Enumerable.Range(0, request.Count).Where(i => !sent[i] && scores[i] > 0).OrderByDescending(i => scores[i]).Take(maxResults))
         {

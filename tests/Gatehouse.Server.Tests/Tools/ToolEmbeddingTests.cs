@@ -39,7 +39,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     private static string Body(string message) =>
         $$"""{"model":"fake-model","messages":[{"role":"user","content":"{{message}}"}],"tools":[{{string.Join(",", Names.Select(Definition))}}]}""";
 
-    private Task<GatehouseServer> StartAsync(string embeddingModel, string embeddingTimeoutMs = "1500", Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null) => GatehouseServer.StartAsync($$"""
+    private Task<GatehouseServer> StartAsync(string embeddingModel, string embeddingTimeoutMs = "1500", Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, int searchResults = 5) => GatehouseServer.StartAsync($$"""
         {
           "Gatehouse": {
             "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{_upstream.BaseUrl}}" } },
@@ -48,7 +48,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
               "fake-embedding": { "Provider": "fake", "Model": "upstream-embedding", "PriceAs": "text-embedding-3-small" },
               "sim-embedding": { "Simulation": { "TimeToFirstTokenMs": 0 } } },
             "Models": { "fake-model": { "Deployments": [ "fake-deployment" ] }, "fake-embedder": { "Deployments": [ "fake-embedding" ] } },
-            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "MinSavedTokens": 0, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}} }
+            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "MinSavedTokens": 0, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}}, "Search": { "MaxResults": {{searchResults}} } }
           }
         }
         """, configure: configure);
@@ -74,6 +74,32 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
         var sent = SentToolNames(Assert.Single(_upstream.Received));
         Assert.Equal(Names[^1], sent[^2]); // the client's order is kept; the search function comes last
         Assert.Equal(4, sent.Length);
+    }
+
+    [Fact]
+    public async Task ModelSearches_TheSearchTextIsRankedBySimilarityToo()
+    {
+        // The model searches with the text the simulator embeds exactly like the last tool; lexically
+        // every unsent tool ties, so only the similarity can pick that one as the single result.
+        var search = $$$"""{"id":"chatcmpl-a","object":"chat.completion","created":1730000000,"model":"upstream-model","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"search_tools","arguments":"{\"query\":\"{{{MessageLikeLastTool()}}}\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":100,"completion_tokens":10,"total_tokens":110}}""";
+        _upstream.Handler = (context, _) => _upstream.Received.Count == 1 ? FakeResponses.WriteChatCompletionAsync(context, search) : FakeResponses.WriteChatCompletionAsync(context);
+        await using var server = await StartAsync("sim-embedding", searchResults: 1);
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1", Header(response, "x-gatehouse-tools-search-rounds"));
+        var received = _upstream.Received.ToArray();
+        Assert.Equal(2, received.Length);
+        var first = SentToolNames(received[0]);
+        var second = SentToolNames(received[1]);
+        Assert.DoesNotContain(Names[^1], first);
+        Assert.Equal([.. first.Where(n => n != "search_tools").Append(Names[^1]).Order(StringComparer.Ordinal)], second.Where(n => n != "search_tools").Order(StringComparer.Ordinal));
+
+        // One embeddings call per ranking: the message's, then the search text's (tools cached by then).
+        var embeddings = (await server.WaitForRecordsAsync(3)).Where(r => r.Endpoint == "embeddings").ToList();
+        Assert.Equal(2, embeddings.Count);
     }
 
     [Fact]
