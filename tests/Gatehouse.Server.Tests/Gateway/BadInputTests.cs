@@ -55,6 +55,22 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientHangsUpMidUpload_IsRecordedAs499_NotAsBadJson()
+    {
+        // A raw socket: headers promising 200 bytes, 20 of them, then the client closes the connection.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(_server.BaseAddress.Host, _server.BaseAddress.Port, Ct);
+        var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {GatehouseServer.MasterKey}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n";
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(head + "{\"model\":\"sim-small\","), Ct);
+        socket.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        socket.Close();
+
+        var record = Assert.Single(await _server.WaitForRecordsAsync(1));
+        Assert.Equal(499, record.StatusCode);
+        Assert.Equal("client_closed_request", record.ErrorClass);
+    }
+
+    [Fact]
     public async Task BodyOverLimit_Is413_WithOrWithoutContentLength()
     {
         var big = $$"""{"model":"sim-small","messages":[{"role":"user","content":"{{new string('x', 5000)}}"}]}""";
