@@ -17,7 +17,9 @@ namespace Gatehouse.Gateway;
 /// tools added, at most <c>Search:MaxRounds</c> times, the last time with every tool; the client
 /// sees only the final answer. Usage and cost are the sum of the rounds. Runs before the budget
 /// stage so every round reserves and settles its own cost. A call whose tools are all kept goes
-/// through unchanged.
+/// through unchanged. <c>/v1/messages</c> calls are filtered in their own Anthropic shape
+/// (<see cref="AnthropicToolRequestReader"/>, <see cref="ToolRoundBody"/>) and their answers, which
+/// reach this stage in Anthropic's shape, are searched for the search call in that shape.
 /// </summary>
 internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCache profiles, ToolEmbedder embedder, IOptionsMonitor<GatehouseOptions> options, TimeProvider timeProvider) : IGatewayStage
 {
@@ -30,9 +32,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         }
 
         var on = requested ?? context.Caller?.Key?.ToolPrefilter ?? context.Route?.ToolPrefilter ?? options.CurrentValue.Tools.Prefilter;
-        var request = on && context.Operation == ApiOperation.ChatCompletions && context.Dialect == ApiDialect.OpenAI
-            ? ToolRequestReader.Read(context.Body!.Memory.Span, profiles)
-            : null;
+        var request = on && context.Operation == ApiOperation.ChatCompletions ? Read(context) : null;
         if (request is null)
         {
             await next(context);
@@ -41,7 +41,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
         var compiled = prefilter.Current;
         var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools
-            ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
+            ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
         var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity);
         var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
@@ -63,19 +63,24 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         var search = compiled.Search;
         var canSearch = search.Enabled && !request.ToolChoiceRestricts && !request.Profiles.Any(p => p.Name == search.Name);
         var stream = context.Request!.Stream;
+        var anthropic = context.Dialect == ApiDialect.Anthropic;
+        var (searchTool, searchTokens) = anthropic
+            ? (compiled.AnthropicSearchToolJson, compiled.AnthropicSearchToolTokens)
+            : (compiled.SearchToolJson, compiled.SearchToolTokens);
         for (var round = 0; ; round++)
         {
             var everyTool = Array.TrueForAll(sent, static s => s);
             var offerSearch = canSearch && !everyTool && round < search.MaxRounds;
-            using var narrowed = everyTool ? null : ToolBodyWriter.Write(context.Body!.Memory.Span, request, sent, offerSearch ? compiled.SearchToolJson : null);
-            var parsed = narrowed is null ? context.Request : OpenAIRequestReader.Read(narrowed.Memory.Span, context.Operation, out _)!;
+            using var narrowed = everyTool ? null : ToolRoundBody.Narrow(context, request, sent, offerSearch ? searchTool : null);
             accounting.Sent = sent.Count(static s => s);
-            accounting.SentTokens += request.TokensOf(sent) + (offerSearch ? compiled.SearchToolTokens : 0);
+            accounting.SentTokens += request.TokensOf(sent) + (offerSearch ? searchTokens : 0);
 
-            var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer) : null;
+            var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer, anthropic) : null;
             var held = new HeldAnswer(context.Http, watcher, response => BeforeRelease(context, response, accounting));
             var (roundHttp, roundResponse) = VirtualResponse.CreateContext(context.Http.Request, held, context.Aborted);
-            var roundContext = context.ForRound(roundHttp, narrowed ?? context.Body!, parsed);
+            var roundContext = narrowed is null
+                ? context.ForRound(roundHttp, context.Body!, context.ClientBody, context.Request)
+                : context.ForRound(roundHttp, narrowed.Body, narrowed.ClientBody, narrowed.Request);
             try
             {
                 await next(roundContext);
@@ -86,7 +91,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
                 context.AddRound(roundContext);
             }
 
-            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name) : null;
+            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name, anthropic) : null;
             if (query is null)
             {
                 await held.ReleaseAsync();
@@ -109,7 +114,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     }
 
     /// <summary>The search text when the held answer is a successful call of the search function; null when it is the answer.</summary>
-    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName)
+    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName, bool anthropic)
     {
         if (round.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || bodyAborted)
         {
@@ -118,8 +123,23 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
         return held.Watcher is { } watcher
             ? watcher.Decision == StreamDecision.Search ? watcher.Query : null
-            : SearchCallReader.FromCompletion(held.HeldBody, searchName);
+            : anthropic ? SearchCallReader.FromMessage(held.HeldBody, searchName) : SearchCallReader.FromCompletion(held.HeldBody, searchName);
     }
+
+    /// <summary>
+    /// The call's tools, read from the body the client sent: an OpenAI chat body, or a
+    /// <c>/v1/messages</c> body in Anthropic's shape (not its OpenAI translation, so its own bytes
+    /// can be narrowed and passed through to an Anthropic deployment). Null when there is nothing to filter.
+    /// </summary>
+    private ToolRequest? Read(GatewayContext context) => context.Dialect switch
+    {
+        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles),
+        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles),
+        _ => null,
+    };
+
+    /// <summary>The body the call's <see cref="ToolRequest"/> was read from (its byte ranges point into it).</summary>
+    private static PooledBody ToolSource(GatewayContext context) => context.Dialect == ApiDialect.Anthropic ? context.ClientBody! : context.Body!;
 
     private static void BeforeRelease(GatewayContext context, HttpResponse response, ToolAccounting accounting)
     {
