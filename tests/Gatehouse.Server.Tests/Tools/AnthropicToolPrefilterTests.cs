@@ -275,6 +275,24 @@ public sealed class AnthropicToolPrefilterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BadToolsHeader_IsAnAnthropicShaped400()
+    {
+        await using var server = await StartAsync();
+        using var client = server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/messages") { Content = GatehouseServer.Json(Body("weather?")) };
+        request.Headers.Add("x-gatehouse-tools", "yes");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("error", error.RootElement.GetProperty("type").GetString()); // Anthropic's envelope, not OpenAI's
+        Assert.Equal("invalid_request_error", error.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Contains("x-gatehouse-tools", error.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_anthropic.Received);
+    }
+
+    [Fact]
     public async Task OddButAcceptedToolFields_AreRankedWithoutThem_AndTheCallGoesThrough()
     {
         await using var server = await StartAsync();
