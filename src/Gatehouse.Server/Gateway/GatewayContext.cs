@@ -98,14 +98,15 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     /// <summary>
     /// A context for one upstream round of a prefiltered call: the same caller and route, its own
     /// body (the narrowed tools), its own response (held back until it is known to be the answer)
-    /// and its own outcome, which the call adds up with <see cref="AddRound"/>.
+    /// and its own outcome, which the call adds up with <see cref="AddRound"/>. A translated call's
+    /// <paramref name="clientBody"/> is narrowed alongside its <paramref name="body"/>.
     /// </summary>
-    public GatewayContext ForRound(HttpContext roundHttp, PooledBody body, ParsedRequest request) => new(roundHttp, Operation, Dialect, RequestId, StartTimestamp)
+    public GatewayContext ForRound(HttpContext roundHttp, PooledBody body, PooledBody? clientBody, ParsedRequest request) => new(roundHttp, Operation, Dialect, RequestId, StartTimestamp)
     {
         Caller = Caller,
         Body = body,
         Request = request,
-        ClientBody = ClientBody,
+        ClientBody = clientBody,
         ClientModel = ClientModel,
         Route = Route,
         Degradation = Degradation,

@@ -17,7 +17,9 @@ namespace Gatehouse.Gateway;
 /// tools added, at most <c>Search:MaxRounds</c> times, the last time with every tool; the client
 /// sees only the final answer. Usage and cost are the sum of the rounds. Runs before the budget
 /// stage so every round reserves and settles its own cost. A call whose tools are all kept goes
-/// through unchanged.
+/// through unchanged. <c>/v1/messages</c> calls are filtered in their own Anthropic shape
+/// (<see cref="AnthropicToolRequestReader"/>, <see cref="ToolRoundBody"/>) and their answers, which
+/// reach this stage in Anthropic's shape, are searched for the search call in that shape.
 /// </summary>
 internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCache profiles, ToolEmbedder embedder, IOptionsMonitor<GatehouseOptions> options, TimeProvider timeProvider) : IGatewayStage
 {
@@ -30,9 +32,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         }
 
         var on = requested ?? context.Caller?.Key?.ToolPrefilter ?? context.Route?.ToolPrefilter ?? options.CurrentValue.Tools.Prefilter;
-        var request = on && context.Operation == ApiOperation.ChatCompletions && context.Dialect == ApiDialect.OpenAI
-            ? ToolRequestReader.Read(context.Body!.Memory.Span, profiles)
-            : null;
+        var request = on && context.Operation == ApiOperation.ChatCompletions ? Read(context) : null;
         if (request is null)
         {
             await next(context);
@@ -41,9 +41,10 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
         var compiled = prefilter.Current;
         var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools
-            ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
+            ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
-        var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, compiled.Search.Enabled ? compiled.SearchToolTokens : 0);
+        var (_, searchTokens) = SearchToolFor(context, request, compiled);
+        var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, searchTokens);
         var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
         if (selection.KeepsAll)
         {
@@ -61,21 +62,24 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     private async Task RunRoundsAsync(GatewayContext context, GatewayDelegate next, ToolRequest request, bool[] sent, ToolPrefilter.Compiled compiled, ToolAccounting accounting)
     {
         var search = compiled.Search;
-        var canSearch = search.Enabled && !request.ToolChoiceRestricts && !request.Profiles.Any(p => p.Name == search.Name);
+        var (searchTool, searchTokens) = SearchToolFor(context, request, compiled);
+        var canSearch = searchTool is not null;
         var stream = context.Request!.Stream;
+        var anthropic = context.Dialect == ApiDialect.Anthropic;
         for (var round = 0; ; round++)
         {
             var everyTool = Array.TrueForAll(sent, static s => s);
             var offerSearch = canSearch && !everyTool && round < search.MaxRounds;
-            using var narrowed = everyTool ? null : ToolBodyWriter.Write(context.Body!.Memory.Span, request, sent, offerSearch ? compiled.SearchToolJson : null);
-            var parsed = narrowed is null ? context.Request : OpenAIRequestReader.Read(narrowed.Memory.Span, context.Operation, out _)!;
+            using var narrowed = everyTool ? null : ToolRoundBody.Narrow(context, request, sent, offerSearch ? searchTool : null);
             accounting.Sent = sent.Count(static s => s);
-            accounting.SentTokens += request.TokensOf(sent) + (offerSearch ? compiled.SearchToolTokens : 0);
+            accounting.SentTokens += request.TokensOf(sent) + (offerSearch ? searchTokens : 0);
 
-            var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer) : null;
+            var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer, anthropic) : null;
             var held = new HeldAnswer(context.Http, watcher, response => BeforeRelease(context, response, accounting));
             var (roundHttp, roundResponse) = VirtualResponse.CreateContext(context.Http.Request, held, context.Aborted);
-            var roundContext = context.ForRound(roundHttp, narrowed ?? context.Body!, parsed);
+            var roundContext = narrowed is null
+                ? context.ForRound(roundHttp, context.Body!, context.ClientBody, context.Request)
+                : context.ForRound(roundHttp, narrowed.Body, narrowed.ClientBody, narrowed.Request);
             try
             {
                 await next(roundContext);
@@ -86,7 +90,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
                 context.AddRound(roundContext);
             }
 
-            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name) : null;
+            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name, anthropic) : null;
             if (query is null)
             {
                 await held.ReleaseAsync();
@@ -101,7 +105,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             // The model asked for tools: its answer is dropped and the call goes up again, wider.
             accounting.SearchRounds++;
             var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller
-                ? await embedder.SimilarityAsync(caller, context.Body!.Memory, request, query, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
+                ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, query, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
                 : null;
             prefilter.Widen(request, sent, query, search.MaxResults, similarity);
             if (round + 1 >= search.MaxRounds)
@@ -112,7 +116,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     }
 
     /// <summary>The search text when the held answer is a successful call of the search function; null when it is the answer.</summary>
-    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName)
+    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName, bool anthropic)
     {
         if (round.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || bodyAborted)
         {
@@ -121,8 +125,37 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
         return held.Watcher is { } watcher
             ? watcher.Decision == StreamDecision.Search ? watcher.Query : null
-            : SearchCallReader.FromCompletion(held.HeldBody, searchName);
+            : anthropic ? SearchCallReader.FromMessage(held.HeldBody, searchName) : SearchCallReader.FromCompletion(held.HeldBody, searchName);
     }
+
+    /// <summary>
+    /// The call's tools, read from the body the client sent: an OpenAI chat body, or a
+    /// <c>/v1/messages</c> body in Anthropic's shape (not its OpenAI translation, so its own bytes
+    /// can be narrowed and passed through to an Anthropic deployment). Null when there is nothing to filter.
+    /// </summary>
+    private ToolRequest? Read(GatewayContext context) => context.Dialect switch
+    {
+        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles),
+        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles),
+        _ => null,
+    };
+
+    /// <summary>The body the call's <see cref="ToolRequest"/> was read from (its byte ranges point into it).</summary>
+    /// <summary>The search function in the client's dialect and its tokens; none (null, 0) when it cannot be offered: searching is off, <c>tool_choice</c> rules it out, or a client tool has its name.</summary>
+    private static (byte[]? Json, int Tokens) SearchToolFor(GatewayContext context, ToolRequest request, ToolPrefilter.Compiled compiled)
+    {
+        var search = compiled.Search;
+        if (!search.Enabled || request.ToolChoiceRestricts || request.Profiles.Any(p => p.Name == search.Name))
+        {
+            return (null, 0);
+        }
+
+        return context.Dialect == ApiDialect.Anthropic
+            ? (compiled.AnthropicSearchToolJson, compiled.AnthropicSearchToolTokens)
+            : (compiled.SearchToolJson, compiled.SearchToolTokens);
+    }
+
+    private static PooledBody ToolSource(GatewayContext context) => context.Dialect == ApiDialect.Anthropic ? context.ClientBody! : context.Body!;
 
     private static void BeforeRelease(GatewayContext context, HttpResponse response, ToolAccounting accounting)
     {

@@ -5,9 +5,10 @@ namespace Gatehouse.Tools;
 
 /// <summary>
 /// Finds the model's call of the search function in an answer: a whole chat completion, or a
-/// stream event by event (<see cref="StreamWatcher"/>).
+/// stream event by event (<see cref="StreamWatcher"/>). The answer is read as the client gets it,
+/// so a <c>/v1/messages</c> call's answer is in Anthropic's shape (<c>SearchCallReader.Anthropic.cs</c>).
 /// </summary>
-internal static class SearchCallReader
+internal static partial class SearchCallReader
 {
     /// <summary>The query of the first search call in a chat completion; null when the answer has none.</summary>
     public static string? FromCompletion(ReadOnlySpan<byte> json, string searchName)
@@ -75,10 +76,21 @@ internal static class SearchCallReader
     /// decides "answer"; a call of the search function decides "search" and its argument fragments
     /// are gathered to the end. Under <c>WholeAnswer</c> nothing is decided before the end.
     /// </summary>
-    internal sealed class StreamWatcher(string searchName, bool wholeAnswer)
+    internal sealed partial class StreamWatcher
     {
         private readonly StringBuilder _arguments = new();
+        private readonly string _searchName;
+        private readonly bool _wholeAnswer;
+        private readonly bool _anthropic;
         private int _searchIndex = -1;
+
+        /// <param name="anthropic">True when the stream is Anthropic's events (a <c>/v1/messages</c> call), false for chat completion chunks.</param>
+        public StreamWatcher(string searchName, bool wholeAnswer, bool anthropic = false)
+        {
+            _searchName = searchName;
+            _wholeAnswer = wholeAnswer;
+            _anthropic = anthropic;
+        }
 
         public StreamDecision Decision { get; private set; }
 
@@ -93,6 +105,12 @@ internal static class SearchCallReader
             {
                 var reader = new Utf8JsonReader(payload);
                 using var document = JsonDocument.ParseValue(ref reader);
+                if (_anthropic)
+                {
+                    OnAnthropicEvent(document.RootElement);
+                    return;
+                }
+
                 if (!document.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array)
                 {
                     return;
@@ -134,12 +152,12 @@ internal static class SearchCallReader
 
                 if (NameOf(function) is { } name)
                 {
-                    if (name == searchName && _searchIndex < 0)
+                    if (name == _searchName && _searchIndex < 0)
                     {
                         _searchIndex = index;
                         Decide(StreamDecision.Search);
                     }
-                    else if (name != searchName)
+                    else if (name != _searchName)
                     {
                         Decide(StreamDecision.Answer);
                     }
@@ -154,7 +172,7 @@ internal static class SearchCallReader
 
         private void Decide(StreamDecision decision)
         {
-            if (Decision == StreamDecision.Undecided && !(wholeAnswer && decision == StreamDecision.Answer))
+            if (Decision == StreamDecision.Undecided && !(_wholeAnswer && decision == StreamDecision.Answer))
             {
                 Decision = decision;
             }

@@ -110,7 +110,7 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         var name = function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : "";
         var description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : "";
         var text = $"{name}: {description}";
-        if (function.TryGetProperty("parameters", out var p) && p.ValueKind == JsonValueKind.Object
+        if ((function.TryGetProperty("parameters", out var p) || function.TryGetProperty("input_schema", out p)) && p.ValueKind == JsonValueKind.Object
             && p.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
             var names = properties.EnumerateObject().Select(static property => property.Name).ToList();

@@ -73,8 +73,11 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
             EmbeddingWeight = string.IsNullOrEmpty(tools.EmbeddingModel) ? 0f : (float)tools.EmbeddingWeight,
         };
         var searchJson = SearchToolDefinition.Json(tools.Search.Name);
+        var anthropicSearchJson = SearchToolDefinition.AnthropicJson(tools.Search.Name);
         return new Compiled(settings, tools.Search, searchJson, tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(searchJson)))
         {
+            AnthropicSearchToolJson = anthropicSearchJson,
+            AnthropicSearchToolTokens = tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(anthropicSearchJson)),
             EmbeddingModel = string.IsNullOrEmpty(tools.EmbeddingModel) || tools.EmbeddingWeight <= 0 ? null : tools.EmbeddingModel,
             EmbeddingTimeout = TimeSpan.FromMilliseconds(tools.EmbeddingTimeoutMs),
         };
@@ -87,5 +90,10 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
         public string? EmbeddingModel { get; init; }
 
         public TimeSpan EmbeddingTimeout { get; init; }
+
+        /// <summary>The search function in Anthropic's shape, for <c>/v1/messages</c> bodies.</summary>
+        public byte[] AnthropicSearchToolJson { get; init; } = [];
+
+        public int AnthropicSearchToolTokens { get; init; }
     }
 }

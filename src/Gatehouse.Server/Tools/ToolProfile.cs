@@ -9,15 +9,23 @@ internal sealed class ToolProfile
 {
     public const int FieldCount = 4;
 
-    public ToolProfile(string name, Dictionary<string, FieldCounts> terms, FieldCounts lengths, int tokens)
+    public ToolProfile(string name, Dictionary<string, FieldCounts> terms, FieldCounts lengths, int tokens, bool alwaysKept = false)
     {
         Name = name;
         Terms = terms;
         Lengths = lengths;
         Tokens = tokens;
+        AlwaysKept = alwaysKept;
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// True for a tool the prefilter cannot judge and must never drop: an Anthropic server tool
+    /// (<c>{"type":"web_search_20250305","name":"web_search"}</c>…), which has no description or schema
+    /// to rank and runs on the provider's side.
+    /// </summary>
+    public bool AlwaysKept { get; }
 
     /// <summary>How often each term occurs in each field.</summary>
     public Dictionary<string, FieldCounts> Terms { get; }

@@ -5,8 +5,9 @@ using Gatehouse.Usage;
 namespace Gatehouse.Tools;
 
 /// <summary>
-/// Reads one tool definition (OpenAI's <c>{"type":"function","function":{...}}</c> or a bare
-/// <c>{"name","description","parameters"}</c>) into a <see cref="ToolProfile"/>: the name, the
+/// Reads one tool definition (OpenAI's <c>{"type":"function","function":{...}}</c>, a bare
+/// <c>{"name","description","parameters"}</c>, or Anthropic's <c>{"name","description","input_schema"}</c>)
+/// into a <see cref="ToolProfile"/>: the name, the
 /// description, and every parameter's name, description and enum values, nested objects and array
 /// items included (to a fixed depth, so a hostile schema cannot make it recurse forever).
 /// </summary>
@@ -27,14 +28,22 @@ internal static class ToolProfileBuilder
                 builder.Add(ToolField.Description, description.GetString()!);
             }
 
-            if (function.TryGetProperty("parameters", out var parameters))
+            if (function.TryGetProperty("parameters", out var parameters) || function.TryGetProperty("input_schema", out parameters))
             {
                 AddSchema(builder, parameters, 0);
             }
         }
 
-        return new ToolProfile(name, builder.Terms, builder.Lengths, CountTokens(tool, tokenCounter));
+        return new ToolProfile(name, builder.Terms, builder.Lengths, CountTokens(tool, tokenCounter), IsServerTool(tool));
     }
+
+    /// <summary>
+    /// An Anthropic server tool: a <c>type</c> other than <c>function</c> (OpenAI) or <c>custom</c>
+    /// (Anthropic's client tools, whose <c>type</c> is optional), e.g. <c>web_search_20250305</c>.
+    /// </summary>
+    private static bool IsServerTool(JsonElement tool) =>
+        tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+        && !type.ValueEquals("function"u8) && !type.ValueEquals("custom"u8) && !tool.TryGetProperty("function", out _);
 
     /// <summary>Tokens of the definition in compact JSON: the client's own whitespace does not change the count.</summary>
     public static int CountTokens(JsonElement tool, ITokenCounter tokenCounter)

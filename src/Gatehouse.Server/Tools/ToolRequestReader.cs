@@ -3,11 +3,12 @@ using System.Text.Json;
 namespace Gatehouse.Tools;
 
 /// <summary>
-/// Reads a chat request's <c>tools</c>, <c>tool_choice</c> and <c>messages</c> for the prefilter:
+/// Reads an OpenAI chat request's <c>tools</c>, <c>tool_choice</c> and <c>messages</c> for the prefilter:
 /// one forward pass over the top level with <see cref="Utf8JsonReader"/> for byte ranges, a profile
 /// per definition from the cache (parsed only the first time a definition is seen), and a DOM
 /// over <c>messages</c> alone for the signals. Returns null when the call has no usable tools
 /// array; anything malformed is left for the upstream to refuse, as without prefiltering.
+/// <see cref="AnthropicToolRequestReader"/> reads the same from a <c>/v1/messages</c> body.
 /// </summary>
 internal static class ToolRequestReader
 {
@@ -85,7 +86,8 @@ internal static class ToolRequestReader
         };
     }
 
-    private static List<Range>? ReadDefinitions(ref Utf8JsonReader reader)
+    /// <summary>The byte range of each object in the array the reader is at; null when an entry is not an object (left for the upstream to refuse).</summary>
+    internal static List<Range>? ReadDefinitions(ref Utf8JsonReader reader)
     {
         var definitions = new List<Range>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

@@ -2,7 +2,7 @@ namespace Gatehouse.Tools;
 
 /// <summary>
 /// Picks a call's tools. Kept by rule, whatever their score: tools the conversation already called,
-/// the tool <c>tool_choice</c> forces, and pinned core tools. Then by rank (BM25F, blended with
+/// the tool <c>tool_choice</c> forces, pinned core tools, and server tools (<see cref="ToolProfile.AlwaysKept"/>). Then by rank (BM25F, blended with
 /// embedding similarity when there is one) with an adaptive cut: tools are taken best first while
 /// their score is at least <see cref="ToolSelectionSettings.RelativeCutoff"/> of the best one, never
 /// fewer than <see cref="ToolSelectionSettings.MinTools"/> nor more than
@@ -91,7 +91,7 @@ internal static class ToolSelector
         for (var i = 0; i < tools.Count; i++)
         {
             var name = tools[i].Name;
-            if (signals.UsedTools.Contains(name) || name == signals.ForcedTool || IsPinned(name, settings))
+            if (tools[i].AlwaysKept || signals.UsedTools.Contains(name) || name == signals.ForcedTool || IsPinned(name, settings))
             {
                 kept[i] = true;
                 keptCount++;
