@@ -34,7 +34,7 @@ internal sealed class ToolSelectionEmbeddings
 
             foreach (var c in set.Cases)
             {
-                texts.Add(c.Message);
+                texts.Add(QueryOf(c));
             }
         }
 
@@ -60,7 +60,7 @@ internal sealed class ToolSelectionEmbeddings
 
     public float[] Similarity(SelectionCase selectionCase, IReadOnlyList<CatalogTool> tools)
     {
-        var query = _vectors[selectionCase.Message];
+        var query = _vectors[QueryOf(selectionCase)];
         var similarity = new float[tools.Count];
         for (var i = 0; i < tools.Count; i++)
         {
@@ -69,6 +69,9 @@ internal sealed class ToolSelectionEmbeddings
 
         return similarity;
     }
+
+    /// <summary>The text the gateway embeds for this conversation: its last user message (<see cref="ToolSignals.LastUserText"/>).</summary>
+    private static string QueryOf(SelectionCase selectionCase) => selectionCase.Signals().LastUserText ?? "";
 
     private static float Dot(float[] a, float[] b)
     {

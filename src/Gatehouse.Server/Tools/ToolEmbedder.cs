@@ -98,7 +98,7 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         return similarity;
     }
 
-    /// <summary>What a tool is embedded as: its name, description and parameter names, e.g. <c>get_weather: Get the forecast. Parameters: city, days.</c></summary>
+    /// <summary>What a tool is embedded as: its name and parameter names as words (a model reads words, not identifiers) and its description, e.g. <c>get weather: Get the forecast. Parameters: city, days.</c> for <c>get_weather</c>.</summary>
     public static string TextOf(JsonElement tool)
     {
         var function = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? f : tool;
@@ -109,11 +109,11 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
 
         var name = function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : "";
         var description = function.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : "";
-        var text = $"{name}: {description}";
+        var text = $"{IdentifierWords.Split(name ?? "")}: {description}";
         if ((function.TryGetProperty("parameters", out var p) || function.TryGetProperty("input_schema", out p)) && p.ValueKind == JsonValueKind.Object
             && p.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
-            var names = properties.EnumerateObject().Select(static property => property.Name).ToList();
+            var names = properties.EnumerateObject().Select(static property => IdentifierWords.Split(property.Name)).ToList();
             if (names.Count > 0)
             {
                 text += " Parameters: " + string.Join(", ", names) + ".";
