@@ -6,7 +6,9 @@ namespace Gatehouse.Storage;
 
 /// <summary>
 /// Applies the embedded migrations to a SQLite database, each in its own <c>BEGIN IMMEDIATE</c>
-/// transaction that first checks again whether another process got there first.
+/// transaction that first checks again whether another process got there first. Each applied
+/// migration's checksum is recorded; a recorded migration whose SQL this build has changed stops
+/// the start (schema history written before checksums existed is trusted once and filled in).
 /// </summary>
 internal sealed class SqliteMigrator : IDatabaseMigrator
 {
@@ -15,7 +17,8 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version     INTEGER NOT NULL PRIMARY KEY,
             name        TEXT    NOT NULL,
-            applied_at  TEXT    NOT NULL
+            applied_at  TEXT    NOT NULL,
+            checksum    TEXT
         );
         """;
 
@@ -39,10 +42,12 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
     {
         await using var connection = await _database.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(CreateHistoryTable, cancellationToken: ct));
+        await AddChecksumColumnAsync(connection, ct);
 
         var applied = (await connection.QueryAsync<AppliedMigration>(new CommandDefinition(
-            "SELECT version AS Version, name AS Name FROM schema_migrations ORDER BY version", cancellationToken: ct))).ToList();
+            "SELECT version AS Version, name AS Name, checksum AS Checksum FROM schema_migrations ORDER BY version", cancellationToken: ct))).ToList();
         EnsureKnown(applied);
+        await RecordMissingChecksumsAsync(connection, applied, ct);
 
         foreach (var migration in _migrations)
         {
@@ -79,6 +84,37 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
                     $"The database '{_database.FilePath}' recorded migration {row.Version} as '{row.Name}', "
                     + $"but this build calls it '{known.Name}'. The database does not belong to this Gatehouse schema.");
             }
+
+            if (row.Checksum is not null && !string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Migration {row.Version:D4}_{row.Name} was applied to '{_database.FilePath}' with different SQL than this build has "
+                    + $"(checksum {row.Checksum[..12]}… recorded, {known.Checksum[..12]}… now). A released migration must not change; "
+                    + "put the change in a new migration, and run the build that matches this database.");
+            }
+        }
+    }
+
+    /// <summary>Databases made before checksums were recorded get the column (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static async Task AddChecksumColumnAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        var columns = await connection.QueryAsync<string>(new CommandDefinition("SELECT name FROM pragma_table_info('schema_migrations')", cancellationToken: ct));
+        if (!columns.Contains("checksum", StringComparer.OrdinalIgnoreCase))
+        {
+            await connection.ExecuteAsync(new CommandDefinition("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT", cancellationToken: ct));
+        }
+    }
+
+    /// <summary>History from before checksums: the names matched, so this build's SQL is taken as what was applied.</summary>
+    private async Task RecordMissingChecksumsAsync(SqliteConnection connection, List<AppliedMigration> applied, CancellationToken ct)
+    {
+        foreach (var row in applied.Where(static r => r.Checksum is null))
+        {
+            var known = _migrations.First(m => m.Version == row.Version);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE schema_migrations SET checksum = @Checksum WHERE version = @Version AND checksum IS NULL",
+                new { known.Checksum, Version = row.Version },
+                cancellationToken: ct));
         }
     }
 
@@ -109,11 +145,12 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
         }
 
         await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
+            "INSERT INTO schema_migrations (version, name, applied_at, checksum) VALUES (@Version, @Name, @AppliedAt, @Checksum)",
             new
             {
                 migration.Version,
                 migration.Name,
+                migration.Checksum,
                 AppliedAt = _timeProvider.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
             },
             transaction,
@@ -122,5 +159,5 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
         await transaction.CommitAsync(ct);
     }
 
-    private sealed record AppliedMigration(long Version, string Name);
+    private sealed record AppliedMigration(long Version, string Name, string? Checksum);
 }

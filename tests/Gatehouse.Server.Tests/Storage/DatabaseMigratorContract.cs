@@ -127,4 +127,42 @@ public abstract class DatabaseMigratorContract
 
         Assert.Contains("migration 2 ('two'), which this build of Gatehouse does not have", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Migrate_AppliedMigrationEditedLater_FailsWithClearMessage()
+    {
+        await CreateMigrator([new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)")]).MigrateAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => CreateMigrator([new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY, extra TEXT)")]).MigrateAsync(Ct));
+
+        Assert.Contains("Migration 0001_one was applied", error.Message, StringComparison.Ordinal);
+        Assert.Contains("new migration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_SameMigrationWithOtherLineEndings_IsTheSame()
+    {
+        await CreateMigrator([new Migration(1, "one", "CREATE TABLE t1 (\n id INTEGER NOT NULL PRIMARY KEY\n)")]).MigrateAsync(Ct);
+
+        await CreateMigrator([new Migration(1, "one", "CREATE TABLE t1 (\r\n id INTEGER NOT NULL PRIMARY KEY\r\n)")]).MigrateAsync(Ct);
+
+        Assert.Equal([(1L, "one")], await ReadHistoryAsync());
+    }
+
+    [Fact]
+    public async Task Migrate_HistoryFromBeforeChecksums_IsTrustedOnceThenChecked()
+    {
+        // The history table as builds without checksums wrote it.
+        await ExecuteAsync("CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+        await ExecuteAsync("CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)");
+        await ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'one', '2026-01-01T00:00:00.0000000Z')");
+        var first = new Migration(1, "one", "CREATE TABLE t1 (id INTEGER NOT NULL PRIMARY KEY)");
+
+        await CreateMigrator([first, new Migration(2, "two", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY)")]).MigrateAsync(Ct);
+
+        Assert.Equal([(1L, "one"), (2L, "two")], await ReadHistoryAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => CreateMigrator([new Migration(1, "one", "CREATE TABLE t1 (id INTEGER)"), new Migration(2, "two", "CREATE TABLE t2 (id INTEGER NOT NULL PRIMARY KEY)")]).MigrateAsync(Ct));
+    }
 }
