@@ -72,7 +72,18 @@ internal sealed class GatehouseServer : IAsyncDisposable
             configure?.Invoke(builder);
         });
         var console = new StringWriter();
-        await GatehouseApp.StartAsync(app, console, TestContext.Current.CancellationToken);
+        try
+        {
+            await GatehouseApp.StartAsync(app, console, TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // A start that fails (bad configuration, a migration refused) must not leave the host
+            // and its background services running for the rest of the test run.
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new GatehouseServer(app, dataDirectory, configPath, console);
     }
 
