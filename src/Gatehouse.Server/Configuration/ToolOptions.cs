@@ -42,10 +42,10 @@ public sealed class ToolOptions
     public string? EmbeddingModel { get; set; }
 
     /// <summary>Share of the blended score that comes from embedding similarity (0–1); the rest is the lexical score scaled to the best.</summary>
-    public double EmbeddingWeight { get; set; } = 0.8;
+    public double EmbeddingWeight { get; set; } = 0.9;
 
     /// <summary>The adaptive cut used instead of <see cref="RelativeCutoff"/> when similarity is blended in (0–1): blended scores lie closer together.</summary>
-    public double EmbeddingCutoff { get; set; } = 0.55;
+    public double EmbeddingCutoff { get; set; } = 0.6;
 
     /// <summary>How long a call waits for its embeddings (10–60000 ms) before it is ranked lexically alone.</summary>
     public int EmbeddingTimeoutMs { get; set; } = 1500;

@@ -26,7 +26,7 @@ internal sealed record ToolSelectionSettings
     public IReadOnlyList<ToolCategory> Categories { get; init; } = [];
 
     /// <summary>The adaptive cut when an embedding similarity is blended in: blended scores lie closer together than lexical ones, so the same share would keep too many.</summary>
-    public float EmbeddingCutoff { get; init; } = 0.55f;
+    public float EmbeddingCutoff { get; init; } = 0.6f;
 
     /// <summary>Weight of an embedding similarity passed to <see cref="ToolSelector.Select"/> against the lexical score (0 = lexical only; set from <c>Tools:EmbeddingWeight</c> when <c>Tools:EmbeddingModel</c> is).</summary>
     public float EmbeddingWeight { get; init; }
