@@ -2,9 +2,11 @@ namespace Gatehouse.Tools;
 
 /// <summary>
 /// Picks a call's tools. Kept by rule, whatever their score: tools the conversation already called,
-/// the tool <c>tool_choice</c> forces, pinned core tools, and server tools (<see cref="ToolProfile.AlwaysKept"/>). Then by rank (BM25F, blended with
-/// embedding similarity when there is one) with an adaptive cut: tools are taken best first while
-/// their score is at least <see cref="ToolSelectionSettings.RelativeCutoff"/> of the best one, never
+/// the tool <c>tool_choice</c> forces, pinned core tools, and server tools
+/// (<see cref="ToolProfile.AlwaysKept"/>). Then by rank (BM25F, blended with embedding similarity
+/// when there is one) with an adaptive cut: tools are taken best first while their score is at
+/// least <see cref="ToolSelectionSettings.RelativeCutoff"/> of the best one
+/// (<see cref="ToolSelectionSettings.EmbeddingCutoff"/> for blended scores), never
 /// fewer than <see cref="ToolSelectionSettings.MinTools"/> nor more than
 /// <see cref="ToolSelectionSettings.MaxTools"/>. A clear winner therefore travels with few others,
 /// a flat field with many. A category pulls in the rest of its members when a ranked tool is one.
