@@ -10,6 +10,9 @@ namespace Gatehouse.Tools;
 /// fewer than <see cref="ToolSelectionSettings.MinTools"/> nor more than
 /// <see cref="ToolSelectionSettings.MaxTools"/>. A clear winner therefore travels with few others,
 /// a flat field with many. A category pulls in the rest of its members when a ranked tool is one.
+/// A cut that would save fewer than <see cref="ToolSelectionSettings.MinSavedTokens"/> tokens (net
+/// of the search function sent beside the kept tools) is not worth the risk of a missing tool:
+/// then every tool goes.
 /// </summary>
 internal static class ToolSelector
 {
