@@ -64,7 +64,7 @@ internal static class KeyEndpoints
     }
 
     private static async Task<Results<Ok<KeyResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateKeyRequest request, KeyService keys, IKeyStore store, CancellationToken cancellationToken)
+        string id, UpdateKeyRequest request, KeyService keys, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var name in request.Unsupported?.Keys ?? Enumerable.Empty<string>())
@@ -79,22 +79,15 @@ internal static class KeyEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var key = await store.GetAsync(id, cancellationToken);
-        if (key is not null && request.HasRouting)
+        var key = await keys.UpdateSettingsAsync(id, new KeySettingsChange
         {
-            key = await keys.UpdateRoutingAsync(id, request.Routing?.ToPreferences(), cancellationToken);
-        }
-
-        if (key is not null && request.HasCache)
-        {
-            key = await keys.UpdateCacheAsync(id, request.Cache, cancellationToken);
-        }
-
-        if (key is not null && request.HasToolPrefilter)
-        {
-            key = await keys.UpdateToolPrefilterAsync(id, request.ToolPrefilter, cancellationToken);
-        }
-
+            SetsRouting = request.HasRouting,
+            Routing = request.Routing?.ToPreferences(),
+            SetsCache = request.HasCache,
+            Cache = request.Cache,
+            SetsToolPrefilter = request.HasToolPrefilter,
+            ToolPrefilter = request.ToolPrefilter,
+        }, cancellationToken);
         return key is null ? NotFound(id) : TypedResults.Ok(KeyResponse.From(key));
     }
 

@@ -32,43 +32,15 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
         return (key, secret);
     }
 
-    /// <summary>Replaces the key's response-cache settings (null clears them); null when no such key exists. Takes effect on the next call.</summary>
-    public async Task<VirtualKey?> UpdateCacheAsync(string id, KeyCacheSettings? cache, CancellationToken cancellationToken)
+    /// <summary>Applies a PATCH's settings together (routing, cache, tool prefiltering); null when no such key exists. Takes effect on the next call.</summary>
+    public async Task<VirtualKey?> UpdateSettingsAsync(string id, KeySettingsChange change, CancellationToken cancellationToken)
     {
-        if (!await store.UpdateCacheAsync(id, cache?.OrNullWhenEmpty(), cancellationToken))
+        if (!await store.UpdateSettingsAsync(id, change with { Cache = change.Cache?.OrNullWhenEmpty() }, cancellationToken))
         {
             return null;
         }
 
         return await ReloadAsync(id, cancellationToken);
-    }
-
-    /// <summary>Replaces the key's routing preferences (null clears them); null when no such key exists. Takes effect on the next call.</summary>
-    public async Task<VirtualKey?> UpdateRoutingAsync(string id, RoutingPreferences? routing, CancellationToken cancellationToken)
-    {
-        if (!await store.UpdateRoutingAsync(id, routing, cancellationToken))
-        {
-            return null;
-        }
-
-        return await ReloadAsync(id, cancellationToken);
-    }
-
-    /// <summary>Sets the key's tool prefiltering (null follows the alias); null when no such key exists. Takes effect on the next call.</summary>
-    public async Task<VirtualKey?> UpdateToolPrefilterAsync(string id, bool? prefilter, CancellationToken cancellationToken)
-    {
-        if (!await store.UpdateToolPrefilterAsync(id, prefilter, cancellationToken))
-        {
-            return null;
-        }
-
-        var key = await store.GetAsync(id, cancellationToken);
-        if (key is not null)
-        {
-            registry.Put(key);
-        }
-
-        return key;
     }
 
     public async Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken)

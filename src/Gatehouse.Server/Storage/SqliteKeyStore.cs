@@ -26,13 +26,11 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     // COALESCE keeps the first revocation time; the row still counts as matched, so a second call returns true.
     private const string RevokeSql = "UPDATE virtual_keys SET revoked_at_us = COALESCE(revoked_at_us, @RevokedAtUs) WHERE id = @Id";
 
-    private const string UpdateRoutingSql =
-        "UPDATE virtual_keys SET routing_strategy = @RoutingStrategy, routing_fallback = @RoutingFallback, routing_max_retries = @RoutingMaxRetries WHERE id = @Id";
+    private const string SetRoutingSql = "routing_strategy = @RoutingStrategy, routing_fallback = @RoutingFallback, routing_max_retries = @RoutingMaxRetries";
 
-    private const string UpdateCacheSql =
-        "UPDATE virtual_keys SET cache_enabled = @CacheEnabled, cache_ttl_seconds = @CacheTtlSeconds, cache_namespace = @CacheNamespace WHERE id = @Id";
+    private const string SetCacheSql = "cache_enabled = @CacheEnabled, cache_ttl_seconds = @CacheTtlSeconds, cache_namespace = @CacheNamespace";
 
-    private const string UpdateToolPrefilterSql = "UPDATE virtual_keys SET tool_prefilter = @ToolPrefilter WHERE id = @Id";
+    private const string SetToolPrefilterSql = "tool_prefilter = @ToolPrefilter";
 
     public async Task InsertAsync(VirtualKey key, CancellationToken cancellationToken)
     {
@@ -65,38 +63,40 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return row?.ToKey();
     }
 
-    public async Task<bool> UpdateRoutingAsync(string id, RoutingPreferences? routing, CancellationToken cancellationToken)
+    public async Task<bool> UpdateSettingsAsync(string id, KeySettingsChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var (strategy, fallback, maxRetries) = VirtualKeyRow.RoutingColumns(routing);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var matched = await connection.ExecuteAsync(new CommandDefinition(
-            UpdateRoutingSql,
-            new { Id = id, RoutingStrategy = strategy, RoutingFallback = fallback, RoutingMaxRetries = maxRetries },
-            cancellationToken: cancellationToken));
-        return matched > 0;
-    }
+        ArgumentNullException.ThrowIfNull(change);
+        var assignments = new List<string>(3);
+        var parameters = new DynamicParameters(new { Id = id });
+        if (change.SetsRouting)
+        {
+            var (strategy, fallback, maxRetries) = VirtualKeyRow.RoutingColumns(change.Routing);
+            assignments.Add(SetRoutingSql);
+            parameters.AddDynamicParams(new { RoutingStrategy = strategy, RoutingFallback = fallback, RoutingMaxRetries = maxRetries });
+        }
 
-    public async Task<bool> UpdateCacheAsync(string id, KeyCacheSettings? cache, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var (enabled, ttlSeconds, space) = VirtualKeyRow.CacheColumns(cache);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var matched = await connection.ExecuteAsync(new CommandDefinition(
-            UpdateCacheSql,
-            new { Id = id, CacheEnabled = enabled, CacheTtlSeconds = ttlSeconds, CacheNamespace = space },
-            cancellationToken: cancellationToken));
-        return matched > 0;
-    }
+        if (change.SetsCache)
+        {
+            var (enabled, ttlSeconds, space) = VirtualKeyRow.CacheColumns(change.Cache);
+            assignments.Add(SetCacheSql);
+            parameters.AddDynamicParams(new { CacheEnabled = enabled, CacheTtlSeconds = ttlSeconds, CacheNamespace = space });
+        }
 
-    public async Task<bool> UpdateToolPrefilterAsync(string id, bool? prefilter, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
+        if (change.SetsToolPrefilter)
+        {
+            assignments.Add(SetToolPrefilterSql);
+            parameters.Add("ToolPrefilter", change.ToolPrefilter is { } on ? (on ? 1L : 0L) : (long?)null);
+        }
+
+        // One UPDATE: the parts land together. Nothing to change still says whether the key exists.
+        var sql = assignments.Count == 0
+            ? "SELECT COUNT(*) FROM virtual_keys WHERE id = @Id"
+            : $"UPDATE virtual_keys SET {string.Join(", ", assignments)} WHERE id = @Id";
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var matched = await connection.ExecuteAsync(new CommandDefinition(
-            UpdateToolPrefilterSql,
-            new { Id = id, ToolPrefilter = prefilter is { } on ? (on ? 1L : 0L) : (long?)null },
-            cancellationToken: cancellationToken));
+        var matched = assignments.Count == 0
+            ? await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))
+            : await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
         return matched > 0;
     }
 

@@ -131,14 +131,14 @@ public abstract class KeyStoreContract
         await store.InsertAsync(key, Ct);
 
         var partial = new RoutingPreferences { MaxRetries = 0 };
-        Assert.True(await store.UpdateRoutingAsync("k1", partial, Ct));
+        Assert.True(await store.UpdateSettingsAsync("k1", new KeySettingsChange { SetsRouting = true, Routing = partial }, Ct));
         var updated = (await store.GetAsync("k1", Ct))!;
         Assert.Equal(partial, updated.Routing);
         AssertSameKey(key with { Routing = partial }, updated);
 
-        Assert.True(await store.UpdateRoutingAsync("k1", null, Ct));
+        Assert.True(await store.UpdateSettingsAsync("k1", new KeySettingsChange { SetsRouting = true }, Ct));
         Assert.Null((await store.GetAsync("k1", Ct))!.Routing);
-        Assert.False(await store.UpdateRoutingAsync("nope", partial, Ct));
+        Assert.False(await store.UpdateSettingsAsync("nope", new KeySettingsChange { SetsRouting = true, Routing = partial }, Ct));
     }
 
     [Fact]
@@ -150,12 +150,27 @@ public abstract class KeyStoreContract
         AssertSameKey(key, (await store.GetAsync("k1", Ct))!);
 
         var settings = new KeyCacheSettings { Enabled = true, TtlSeconds = 30, Namespace = "tenant-a" };
-        Assert.True(await store.UpdateCacheAsync("k1", settings, Ct));
+        Assert.True(await store.UpdateSettingsAsync("k1", new KeySettingsChange { SetsCache = true, Cache = settings }, Ct));
         AssertSameKey(key with { Cache = settings }, (await store.GetAsync("k1", Ct))!);
 
-        Assert.True(await store.UpdateCacheAsync("k1", null, Ct));
+        Assert.True(await store.UpdateSettingsAsync("k1", new KeySettingsChange { SetsCache = true }, Ct));
         Assert.Null((await store.GetAsync("k1", Ct))!.Cache);
-        Assert.False(await store.UpdateCacheAsync("nope", settings, Ct));
+        Assert.False(await store.UpdateSettingsAsync("nope", new KeySettingsChange { SetsCache = true, Cache = settings }, Ct));
+    }
+
+    [Fact]
+    public async Task UpdateSettings_SeveralParts_LandTogether_UnnamedPartsStay()
+    {
+        var store = await CreateStoreAsync();
+        var key = Key("k1") with { Routing = new RoutingPreferences { MaxRetries = 1 }, Cache = new KeyCacheSettings { Enabled = false }, ToolPrefilter = false };
+        await store.InsertAsync(key, Ct);
+
+        var cache = new KeyCacheSettings { Enabled = true, Namespace = "tenant-b" };
+        Assert.True(await store.UpdateSettingsAsync("k1", new KeySettingsChange { SetsCache = true, Cache = cache, SetsToolPrefilter = true, ToolPrefilter = true }, Ct));
+
+        AssertSameKey(key with { Cache = cache, ToolPrefilter = true }, (await store.GetAsync("k1", Ct))!);
+        Assert.True(await store.UpdateSettingsAsync("k1", new KeySettingsChange(), Ct));
+        Assert.False(await store.UpdateSettingsAsync("nope", new KeySettingsChange(), Ct));
     }
 
     [Fact]
