@@ -80,6 +80,9 @@ public class OutputValidationBenchmarks
     [Benchmark(Description = "JsonSchema.Evaluate only, valid, List output")]
     public bool EvaluateValid() => _schema.Evaluate(_valid, new EvaluationOptions { OutputFormat = OutputFormat.List }).IsValid;
 
+    [Benchmark(Description = "JsonSchema.Evaluate only, valid, Flag output")]
+    public bool EvaluateValidFlag() => _schema.Evaluate(_valid, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid;
+
     [Benchmark(Description = "JsonSchema.Evaluate only, 4 errors, List output")]
     public bool EvaluateInvalid() => _schema.Evaluate(_invalid, new EvaluationOptions { OutputFormat = OutputFormat.List }).IsValid;
 

@@ -13,7 +13,10 @@ internal sealed class OutputValidator
     /// <summary>Enough for the model to fix its answer; more only makes the repair prompt longer.</summary>
     public const int MaxIssues = 20;
 
-    private static readonly EvaluationOptions s_options = new() { OutputFormat = OutputFormat.List };
+    // Flag first: a verdict without a result node per schema location, which is most of the cost.
+    // Only an invalid answer is evaluated again with List, for the issues the repair prompt needs.
+    private static readonly EvaluationOptions s_verdict = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions s_issues = new() { OutputFormat = OutputFormat.List };
 
     private readonly JsonSchema? _schema;
     private readonly bool _json;
@@ -78,12 +81,12 @@ internal sealed class OutputValidator
     /// <summary>The schema's verdict on <paramref name="output"/>: empty when valid.</summary>
     public IReadOnlyList<ValidationIssue> Evaluate(JsonElement output)
     {
-        var results = _schema!.Evaluate(output, s_options);
-        if (results.IsValid)
+        if (_schema!.Evaluate(output, s_verdict).IsValid)
         {
             return [];
         }
 
+        var results = _schema.Evaluate(output, s_issues);
         var issues = new List<ValidationIssue>();
         foreach (var node in (results.Details ?? []).Prepend(results))
         {
