@@ -27,9 +27,20 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         {
             read = await PooledBody.ReadAsync(request.Body, request.ContentLength, limit, context.Aborted);
         }
+        catch (BadHttpRequestException ex) when (!context.Aborted.IsCancellationRequested && IsUploadCut(ex))
+        {
+            // The connection ended before the body did: the client went away mid-upload (a load
+            // tool stopping, a killed process). Kestrel may not have signalled RequestAborted yet,
+            // but nobody is left to read an answer: record it like any other hang-up.
+            context.StatusCode = RecordingStage.ClientClosedRequest;
+            context.ErrorClass = "client_closed_request";
+            context.ErrorMessage = "The client closed the connection before sending the whole request body.";
+            context.Http.Abort(); // a client that only half-closed gets no answer that could be mistaken for one
+            return;
+        }
         catch (BadHttpRequestException ex) when (!context.Aborted.IsCancellationRequested)
         {
-            // The body ended early or was malformed at the HTTP level (e.g. a client cut the upload).
+            // Malformed at the HTTP level (e.g. bad chunked framing).
             await context.RejectAsync(OpenAIError.InvalidJson(ex.Message));
             return;
         }
@@ -64,6 +75,14 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         context.Request = parsed;
         await next(context);
     }
+
+    /// <summary>
+    /// Kestrel's "the connection's input ended before Content-Length (or the last chunk)": the one
+    /// rejection that means the client left rather than sent something wrong. Kestrel exposes the
+    /// reason only internally, so its message (stable since ASP.NET Core 2.x) is what tells them apart.
+    /// </summary>
+    private static bool IsUploadCut(BadHttpRequestException ex) =>
+        ex.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
 
     /// <summary>Anthropic Messages → OpenAI chat body; a request Anthropic would reject is answered here in its words.</summary>
     private static async Task<PooledBody?> TranslateAnthropicAsync(GatewayContext context, PooledBody body)
