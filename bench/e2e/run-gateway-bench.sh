@@ -22,6 +22,11 @@
 #                               upstream. Fixed-rate and TTFB runs are skipped (their bodies repeat).
 #                   cache-hit   the response cache on for the model and the harness's identical
 #                               requests: every call after the first is a hit
+#                   tools       the harness's bodies with 50 BFCL tools added (make-tools-body.py,
+#                               ~20 KB) and tool prefiltering on for every call: each call is read,
+#                               ranked, narrowed to the kept tools + search_tools, and forwarded
+#                   tools-off   the same bodies with prefiltering off: what the tools alone cost
+#   TOOL_COUNT    tools in the body for the tools profiles (50)
 #   Every run.sh variable passes through; defaults here are the short, bounded set:
 #   DURATION=10 WARMUP=3 CONNECTIONS="1 16 64" STREAM_CONNECTIONS="16 64" RATES="1000" REPEAT=1
 #
@@ -39,9 +44,9 @@ OUT_DIR="${OUT_DIR:-/tmp/gatehouse-e2e/$TS}"
 PEERS="${PEERS-nginx-refproxy portkey}"
 PROFILE="${PROFILE:-plain}"
 case "$PROFILE" in
-  plain|cache-hit) ;;
+  plain|cache-hit|tools|tools-off) ;;
   all-stages) export RATES="${RATES-}" TTFB_N="${TTFB_N:-0}" ;;
-  *) echo "unknown PROFILE '$PROFILE' (plain, all-stages, cache-hit)" >&2; exit 2 ;;
+  *) echo "unknown PROFILE '$PROFILE' (plain, all-stages, cache-hit, tools, tools-off)" >&2; exit 2 ;;
 esac
 GATEHOUSE_PORT="${GATEHOUSE_PORT:-5080}"
 BENCH_KEY="${BENCH_KEY:-sk-bench-mock-key}"
@@ -62,8 +67,10 @@ mkdir -p "$DATA_DIR"
 echo "[e2e] publishing Gatehouse (Release) to $PUBLISH_DIR" >&2
 dotnet publish "$ROOT/src/Gatehouse.Server" -c Release -o "$PUBLISH_DIR" -nologo -v quiet >&2
 
+GATEHOUSE_EXTRA=""
 case "$PROFILE" in
-  plain) DEPLOYMENT_EXTRA=""; MODEL_EXTRA="" ;;
+  plain|tools-off) DEPLOYMENT_EXTRA=""; MODEL_EXTRA="" ;;
+  tools) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=""; GATEHOUSE_EXTRA=',"Tools":{"Prefilter":true}' ;;
   cache-hit) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=',"Cache":{"Enabled":true}' ;;
   all-stages)
     DEPLOYMENT_EXTRA=',"RequestsPerMinute":60000000,"TokensPerMinute":2000000000,"MaxConcurrency":4096,"Resilience":{"Retries":2,"RetryDelaySeconds":0.05}'
@@ -72,7 +79,7 @@ esac
 cat > "$CONFIG" <<JSON
 {"Gatehouse":{"Providers":{"mock":{"Type":"OpenAI","BaseUrl":"http://127.0.0.1:${MOCK_PORT}/v1","ApiKey":"sk-mock"}},
  "Deployments":{"mock-4o-mini":{"Provider":"mock","Model":"gpt-4o-mini","PriceAs":"gpt-4o-mini"${DEPLOYMENT_EXTRA}}},
- "Models":{"gpt-4o-mini":{"Deployments":["mock-4o-mini"]${MODEL_EXTRA}}}}}
+ "Models":{"gpt-4o-mini":{"Deployments":["mock-4o-mini"]${MODEL_EXTRA}}}${GATEHOUSE_EXTRA}}}
 JSON
 GATEHOUSE_ENV="GATEHOUSE_CONFIG=$CONFIG GATEHOUSE_DATA_DIR=$DATA_DIR GATEHOUSE_MASTER_KEY=$BENCH_KEY Logging__LogLevel__Default=Warning"
 LOAD_KEY="$BENCH_KEY"
@@ -101,6 +108,15 @@ if [ "$PROFILE" = all-stages ]; then
   mv "$RUN_HARNESS/load/chat.lua" "$RUN_HARNESS/load/chat-base.lua"
   cp "$ROOT/bench/e2e/unique-body-chat.lua" "$RUN_HARNESS/load/chat.lua"
 fi
+if [ "$PROFILE" = tools ] || [ "$PROFILE" = tools-off ]; then
+  # The harness, copied, with tools added to its bodies (the direct baseline sends them too).
+  RUN_HARNESS="$OUT_DIR/harness-tools"
+  rm -rf "$RUN_HARNESS"; cp -r "$HARNESS_DIR" "$RUN_HARNESS"
+  TOOLS_DATA=""
+  for d in /work/shared/data/tool-selection "$ROOT/../shared/data/tool-selection"; do [ -f "$d/tools.jsonl" ] && TOOLS_DATA="$d" && break; done
+  [ -n "$TOOLS_DATA" ] || { echo "tool-selection data not found" >&2; exit 1; }
+  python3 "$ROOT/bench/e2e/make-tools-body.py" "$RUN_HARNESS/load" "$TOOLS_DATA/tools.jsonl" "${TOOL_COUNT:-50}"
+fi
 echo "$PROFILE" > "$OUT_DIR/profile.txt"
 
 git -C "$ROOT" rev-parse HEAD > "$OUT_DIR/commit.txt" 2>/dev/null || true
@@ -125,12 +141,15 @@ GATEWAY_CMD="env $GATEHOUSE_ENV ASPNETCORE_URLS=http://127.0.0.1:$GATEHOUSE_PORT
 GATEWAY_HEADERS="Authorization: Bearer $LOAD_KEY" \
   run_one gatehouse gatehouse "$RUN_HARNESS/run.sh"
 
-# What the cache did, from the records (hits, misses, coalesced calls), and any failed calls.
+# What the cache did, from the records (hits, misses, coalesced calls), any failed calls, and what prefiltering sent.
 python3 - "$DATA_DIR/gatehouse.db" > "$OUT_DIR/gatehouse-records.txt" <<'PY' || true
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 for row in db.execute("SELECT COALESCE(cache_status,'none'), status_code, COUNT(*), ROUND(SUM(cost_pusd)/1e12, 6) FROM request_records GROUP BY 1, 2 ORDER BY 3 DESC"):
     print("cache=%s status=%s calls=%d cost_usd=%s" % row)
+for row in db.execute("SELECT COUNT(*), AVG(tools_offered), AVG(tools_sent), SUM(tool_tokens_offered), SUM(tool_tokens_sent) FROM request_records WHERE tools_offered IS NOT NULL"):
+    if row[0]:
+        print("prefiltered calls=%d mean tools offered=%.1f sent=%.1f tool tokens offered=%d sent=%d" % row)
 PY
 cat "$OUT_DIR/gatehouse-records.txt" >&2
 
