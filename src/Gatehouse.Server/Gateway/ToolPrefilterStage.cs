@@ -40,10 +40,13 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         }
 
         var compiled = prefilter.Current;
-        var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools
+        var (_, searchTokens) = SearchToolFor(context, request, compiled);
+
+        // No embeddings call (money, latency) for a list no cut could be worth cutting.
+        var cutCanPay = request.TokensOf(null) - searchTokens >= compiled.Settings.MinSavedTokens;
+        var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools && cutCanPay
             ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
-        var (_, searchTokens) = SearchToolFor(context, request, compiled);
         var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, searchTokens);
         var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
         if (selection.KeepsAll)

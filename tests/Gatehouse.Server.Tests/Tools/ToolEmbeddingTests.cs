@@ -39,7 +39,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     private static string Body(string message) =>
         $$"""{"model":"fake-model","messages":[{"role":"user","content":"{{message}}"}],"tools":[{{string.Join(",", Names.Select(Definition))}}]}""";
 
-    private Task<GatehouseServer> StartAsync(string embeddingModel, string embeddingTimeoutMs = "1500", Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, int searchResults = 5) => GatehouseServer.StartAsync($$"""
+    private Task<GatehouseServer> StartAsync(string embeddingModel, string embeddingTimeoutMs = "1500", Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, int searchResults = 5, int minSavedTokens = 0) => GatehouseServer.StartAsync($$"""
         {
           "Gatehouse": {
             "Providers": { "fake": { "Type": "OpenAI", "BaseUrl": "{{_upstream.BaseUrl}}" } },
@@ -48,7 +48,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
               "fake-embedding": { "Provider": "fake", "Model": "upstream-embedding", "PriceAs": "text-embedding-3-small" },
               "sim-embedding": { "Simulation": { "TimeToFirstTokenMs": 0 } } },
             "Models": { "fake-model": { "Deployments": [ "fake-deployment" ] }, "fake-embedder": { "Deployments": [ "fake-embedding" ] } },
-            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "MinSavedTokens": 0, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}}, "Search": { "MaxResults": {{searchResults}} } }
+            "Tools": { "Prefilter": true, "MinTools": 3, "MaxTools": 3, "MinSavedTokens": {{minSavedTokens}}, "EmbeddingModel": "{{embeddingModel}}", "EmbeddingTimeoutMs": {{embeddingTimeoutMs}}, "Search": { "MaxResults": {{searchResults}} } }
           }
         }
         """, configure: configure);
@@ -100,6 +100,21 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
         // One embeddings call per ranking: the message's, then the search text's (tools cached by then).
         var embeddings = (await server.WaitForRecordsAsync(3)).Where(r => r.Endpoint == "embeddings").ToList();
         Assert.Equal(2, embeddings.Count);
+    }
+
+    [Fact]
+    public async Task ToolsTooSmallToBeWorthACut_GoUnchanged_WithoutAnEmbeddingsCall()
+    {
+        await using var server = await StartAsync("sim-embedding", minSavedTokens: 100_000);
+        using var client = server.CreateClient();
+        var body = Body(MessageLikeLastTool());
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("lexical", Header(response, "x-gatehouse-tools-ranking"));
+        Assert.Equal(body.Replace("fake-model", "upstream-model", StringComparison.Ordinal), Assert.Single(_upstream.Received).Body);
+        Assert.DoesNotContain(await server.WaitForRecordsAsync(1), r => r.Endpoint == "embeddings");
     }
 
     [Fact]
