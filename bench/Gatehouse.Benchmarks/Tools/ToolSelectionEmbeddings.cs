@@ -58,9 +58,10 @@ internal sealed class ToolSelectionEmbeddings
         return new ToolSelectionEmbeddings(vectors);
     }
 
-    public float[] Similarity(SelectionCase selectionCase, IReadOnlyList<CatalogTool> tools)
+    /// <summary>Cosine similarity of the case's query (<paramref name="signals"/>' last user message) to each tool.</summary>
+    public float[] Similarity(ToolSignals signals, IReadOnlyList<CatalogTool> tools)
     {
-        var query = _vectors[QueryOf(selectionCase)];
+        var query = _vectors[signals.LastUserText ?? ""];
         var similarity = new float[tools.Count];
         for (var i = 0; i < tools.Count; i++)
         {

@@ -40,15 +40,17 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         }
 
         var compiled = prefilter.Current;
-        var (_, searchTokens) = SearchToolFor(context, request, compiled);
+        var searchTool = SearchToolFor(context, request, compiled);
+        var searchTokens = searchTool.Tokens;
 
         // No embeddings call (money, latency) for a list no cut could be worth cutting.
-        var cutCanPay = request.TokensOf(null) - searchTokens >= compiled.Settings.MinSavedTokens;
+        var offeredTokens = request.TokensOf(null);
+        var cutCanPay = offeredTokens - searchTokens >= compiled.Settings.MinSavedTokens;
         var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools && cutCanPay
             ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
         var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, searchTokens);
-        var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = request.TokensOf(null), Embedded = similarity is not null };
+        var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = offeredTokens, Embedded = similarity is not null };
         if (selection.KeepsAll)
         {
             // Nothing to drop: the client's body goes up as it came.
@@ -59,13 +61,13 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             return;
         }
 
-        await RunRoundsAsync(context, next, request, selection.Kept, compiled, accounting);
+        await RunRoundsAsync(context, next, request, selection.Kept, compiled, searchTool, accounting);
     }
 
-    private async Task RunRoundsAsync(GatewayContext context, GatewayDelegate next, ToolRequest request, bool[] sent, ToolPrefilter.Compiled compiled, ToolAccounting accounting)
+    private async Task RunRoundsAsync(GatewayContext context, GatewayDelegate next, ToolRequest request, bool[] sent, ToolPrefilter.Compiled compiled, (byte[]? Json, int Tokens) searchToolFor, ToolAccounting accounting)
     {
         var search = compiled.Search;
-        var (searchTool, searchTokens) = SearchToolFor(context, request, compiled);
+        var (searchTool, searchTokens) = searchToolFor;
         var canSearch = searchTool is not null;
         var stream = context.Request!.Stream;
         var anthropic = context.Dialect == ApiDialect.Anthropic;

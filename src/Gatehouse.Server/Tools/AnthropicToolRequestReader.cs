@@ -78,20 +78,7 @@ internal static class AnthropicToolRequestReader
             ReadMessages(body[m], signals);
         }
 
-        var profileList = new ToolProfile[definitions.Count];
-        for (var i = 0; i < profileList.Length; i++)
-        {
-            profileList[i] = profiles.Get(body[definitions[i]]);
-        }
-
-        return new ToolRequest
-        {
-            ToolsValue = tools.Value,
-            Definitions = [.. definitions],
-            Profiles = profileList,
-            Signals = signals,
-            ToolChoiceRestricts = restricts,
-        };
+        return ToolRequestReader.Assemble(body, tools.Value, definitions, signals, restricts, profiles);
     }
 
     /// <summary><c>{"type":"tool","name":"x"}</c> forces x; <c>{"type":"none"}</c> restricts; <c>auto</c> and <c>any</c> neither.</summary>

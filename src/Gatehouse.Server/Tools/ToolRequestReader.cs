@@ -70,6 +70,12 @@ internal static class ToolRequestReader
             ReadSignals(body[m], signals);
         }
 
+        return Assemble(body, tools.Value, definitions, signals, restricts, profiles);
+    }
+
+    /// <summary>The request from what a dialect's reader found: a profile per definition (from the cache) beside the byte ranges.</summary>
+    internal static ToolRequest Assemble(ReadOnlySpan<byte> body, Range tools, List<Range> definitions, ToolSignals signals, bool restricts, ToolProfileCache profiles)
+    {
         var profileList = new ToolProfile[definitions.Count];
         for (var i = 0; i < profileList.Length; i++)
         {
@@ -78,7 +84,7 @@ internal static class ToolRequestReader
 
         return new ToolRequest
         {
-            ToolsValue = tools.Value,
+            ToolsValue = tools,
             Definitions = [.. definitions],
             Profiles = profileList,
             Signals = signals,
