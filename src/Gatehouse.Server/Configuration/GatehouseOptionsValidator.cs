@@ -21,7 +21,7 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
         foreach (var (providerName, provider) in options.Providers)
         {
             var key = $"{root}:Providers:{providerName}";
-            if (provider.Type != ProviderType.Simulator)
+            if (provider.Type is not (ProviderType.Simulator or ProviderType.Local))
             {
                 if (string.IsNullOrWhiteSpace(provider.BaseUrl))
                 {
@@ -69,6 +69,10 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             else if (deployment.Simulation is not null && provider.Type != ProviderType.Simulator)
             {
                 failures.Add($"{key}:Simulation is only valid for a deployment of a Simulator provider.");
+            }
+            else if (provider.Type == ProviderType.Local && !string.IsNullOrWhiteSpace(deployment.Model) && !Providers.Local.LocalEmbeddingModels.IsKnown(deployment.Model))
+            {
+                failures.Add($"{key}:Model '{deployment.Model}' is not a model that runs in process; a Local provider serves {string.Join(", ", Providers.Local.LocalEmbeddingModels.Known)}.");
             }
 
             if (string.IsNullOrWhiteSpace(deployment.Model))

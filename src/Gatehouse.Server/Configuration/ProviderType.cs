@@ -14,4 +14,10 @@ public enum ProviderType
 
     /// <summary>The built-in simulator: no network, no key, always labelled as a simulator.</summary>
     Simulator,
+
+    /// <summary>
+    /// Models that run inside the Gatehouse process (no network, no key, no cost): today the
+    /// sentence-embedding model <c>all-MiniLM-L6-v2</c> for <c>/v1/embeddings</c>, e.g. for tool prefiltering.
+    /// </summary>
+    Local,
 }

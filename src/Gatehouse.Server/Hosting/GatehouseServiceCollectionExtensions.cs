@@ -8,6 +8,7 @@ using Gatehouse.Health;
 using Gatehouse.Keys;
 using Gatehouse.Prompts;
 using Gatehouse.Providers;
+using Gatehouse.Providers.Local;
 using Gatehouse.Records;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
@@ -34,6 +35,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton(_ => PriceTable.LoadEmbedded());
         services.TryAddSingleton<ITokenCounter>(TiktokenTokenCounter.Instance);
         services.TryAddSingleton<UpstreamClientPool>();
+        services.TryAddSingleton<LocalEmbeddingModels>();
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();

@@ -1,6 +1,7 @@
 using Gatehouse.Anthropic.Upstream;
 using Gatehouse.Configuration;
 using Gatehouse.Providers;
+using Gatehouse.Providers.Local;
 using Gatehouse.Simulator;
 using Gatehouse.Usage;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,7 @@ namespace Gatehouse.Routing;
 /// <summary>Turns validated <see cref="GatehouseOptions"/> into a <see cref="RouteTable"/>: providers built, secrets resolved, prices looked up.</summary>
 internal sealed partial class RouteTableBuilder(
     UpstreamClientPool clientPool,
+    LocalEmbeddingModels localModels,
     PriceTable priceTable,
     ITokenCounter tokenCounter,
     TimeProvider timeProvider,
@@ -30,7 +32,10 @@ internal sealed partial class RouteTableBuilder(
         var deployments = new Dictionary<string, Deployment>(StringComparer.Ordinal);
         foreach (var (name, deployment) in options.Deployments)
         {
-            var price = ResolvePrice(name, deployment);
+            // A model that runs in process costs nothing per call unless the operator says otherwise.
+            var price = deployment.Price is null && options.Providers[deployment.Provider!].Type == ProviderType.Local
+                ? new ModelPrice()
+                : ResolvePrice(name, deployment);
             deployments[name] = new Deployment(name, deployment.Model!, providers[deployment.Provider!], price, TimeSpan.FromSeconds(deployment.TimeoutSeconds), TimeSpan.FromSeconds(deployment.StreamIdleTimeoutSeconds), deployment.Resilience,
                 deployment.FirstTokenTimeoutSeconds > 0 ? TimeSpan.FromSeconds(deployment.FirstTokenTimeoutSeconds) : null,
                 deployment.RequestsPerMinute,
@@ -69,6 +74,8 @@ internal sealed partial class RouteTableBuilder(
                 var profiles = SimulationProfilesOf(name, options);
                 var handler = new SimulatorHandler(model => profiles.GetValueOrDefault(model), tokenCounter, timeProvider);
                 return new SimulatorProvider(name, new HttpMessageInvoker(handler));
+            case ProviderType.Local:
+                return new OpenAICompatibleProvider(name, new HttpMessageInvoker(new LocalModelHandler(localModels)), LocalBaseUrl, apiKey: null, headers);
             case ProviderType.Anthropic:
                 var anthropic = new AnthropicProviderOptions { Version = provider.AnthropicVersion, DefaultMaxTokens = provider.DefaultMaxTokens };
                 return new AnthropicProvider(name, clientPool.GetClient(provider), WithTrailingSlash(provider.BaseUrl!), apiKey, headers, anthropic, timeProvider);
@@ -114,6 +121,8 @@ internal sealed partial class RouteTableBuilder(
 
         return price;
     }
+
+    private static readonly Uri LocalBaseUrl = new("http://local.gatehouse.internal/v1/");
 
     private static Uri WithTrailingSlash(string url) => new(url.EndsWith('/') ? url : url + "/");
 

@@ -1,8 +1,8 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Gatehouse.Providers;
 
 namespace Gatehouse.Simulator;
 
@@ -58,7 +58,7 @@ internal sealed partial class SimulatorHandler
                 w.WriteStartObject();
                 w.WriteString("object"u8, "embedding"u8);
                 w.WriteNumber("index"u8, index);
-                WriteVector(w, values, base64);
+                EmbeddingVectorJson.Write(w, values, base64);
                 w.WriteEndObject();
             }
 
@@ -103,31 +103,5 @@ internal sealed partial class SimulatorHandler
 
         var scale = sum > 0 ? (float)(1 / Math.Sqrt(sum)) : 0f;
         for (var i = 0; i < values.Length; i++) values[i] *= scale;
-    }
-
-    private static void WriteVector(Utf8JsonWriter w, ReadOnlySpan<float> values, bool base64)
-    {
-        if (!base64)
-        {
-            w.WriteStartArray("embedding"u8);
-            foreach (var v in values) w.WriteNumberValue(v);
-            w.WriteEndArray();
-            return;
-        }
-
-        var bytes = ArrayPool<byte>.Shared.Rent(values.Length * sizeof(float));
-        try
-        {
-            for (var i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-            }
-
-            w.WriteBase64String("embedding"u8, bytes.AsSpan(0, values.Length * sizeof(float)));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
     }
 }

@@ -25,6 +25,7 @@ public sealed class ConfigurationTests
         { """{ "Gatehouse": { "Tools": { "EmbeddingModel": "sim-embedding", "EmbeddingTimeoutMs": 0 } } }""", "Gatehouse:Tools:EmbeddingTimeoutMs must be between 10 and 60000" },
         { """{ "Gatehouse": { "Tools": { "MinSavedTokens": -1 } } }""", "Gatehouse:Tools:MinSavedTokens must be between 0 and 1000000" },
         { """{ "Gatehouse": { "Tools": { "EmbeddingCutoff": 1.5 } } }""", "Gatehouse:Tools:EmbeddingCutoff must be between 0 and 1" },
+        { """{ "Gatehouse": { "Deployments": { "local-minilm": { "Model": "bge-large" } } } }""", "Gatehouse:Deployments:local-minilm:Model 'bge-large' is not a model that runs in process; a Local provider serves all-MiniLM-L6-v2" },
     };
 
     [Theory]

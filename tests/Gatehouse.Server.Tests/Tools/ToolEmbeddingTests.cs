@@ -132,6 +132,38 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LocalMiniLM_KeepsTheToolTheMessageMeans_WhereItSharesNoWordWithIt()
+    {
+        // No word of the message is in any tool, so lexically the field is flat and the client's first
+        // three go; the in-process model knows an umbrella is about the weather.
+        (string Name, string Description, string Parameter)[] tools =
+        [
+            ("send_email", "Sends an email message to a recipient.", "recipient"),
+            ("convert_currency", "Converts an amount between currencies.", "amount"),
+            ("translate_text", "Translates text into another language.", "text"),
+            ("play_music", "Plays a song or a playlist.", "song"),
+            ("create_invoice", "Creates an invoice for a customer.", "customer"),
+            ("get_forecast", "Weather forecast: rain, wind and temperature for a city.", "city"),
+        ];
+        var body = $$"""{"model":"fake-model","messages":[{"role":"user","content":"Will I need an umbrella when I visit Lyon on Saturday?"}],"tools":[{{string.Join(",", tools.Select(t => ToolCatalog.Definition(t.Name, t.Description, t.Parameter)))}}]}""";
+
+        foreach (var (embeddingModel, ranking) in new[] { ("", "lexical"), ("local-minilm", "lexical+embedding") })
+        {
+            _upstream.Received.Clear();
+            await using var server = await StartAsync(embeddingModel, embeddingTimeoutMs: "30000");
+            using var client = server.CreateClient();
+
+            using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(ranking, Header(response, "x-gatehouse-tools-ranking"));
+            var sent = SentToolNames(Assert.Single(_upstream.Received));
+            Assert.Equal(4, sent.Length);
+            Assert.Equal(embeddingModel.Length > 0, sent.Contains("get_forecast"));
+        }
+    }
+
+    [Fact]
     public async Task ToolEmbeddings_AreComputedOncePerDefinition_AndRecordedAsTheCallersEmbeddingCalls()
     {
         await using var server = await StartAsync("sim-embedding");

