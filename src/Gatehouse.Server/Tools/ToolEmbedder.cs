@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 using System.Text.Json;
 using Gatehouse.Executions;
@@ -11,15 +10,16 @@ namespace Gatehouse.Tools;
 /// <summary>
 /// Embedding similarity between a text (a call's last user message, or the model's search text) and
 /// each of the call's tools, for <see cref="ToolSelector.Select"/> and
-/// <see cref="ToolPrefilter.Widen"/> to blend with the lexical score. One <c>/v1/embeddings</c> call
-/// per prefiltered call, sent through the gateway pipeline in process as the calling key
-/// (<see cref="PipelineClient"/>): it is authorised, rate-limited, budgeted, routed and recorded like
-/// any embeddings call of that key, so what the prefilter spends on a client's behalf shows up in
-/// the client's own records and costs. The call carries the query and only the tools not embedded
-/// before (<see cref="ToolEmbeddingCache"/>). Bounded by a timeout; on any failure the call is
-/// ranked lexically alone and a warning is logged: embeddings never fail the client's call.
+/// <see cref="ToolPrefilter.Widen"/> to blend with the lexical score. Embeddings calls go through the
+/// gateway pipeline in process as the calling key (<see cref="PipelineClient"/>): they are
+/// authorised, rate-limited, budgeted, routed and recorded like any embeddings call of that key, so
+/// what the prefilter spends on a client's behalf shows up in the client's own records and costs.
+/// Each call embeds its query; tools not embedded before (<see cref="ToolEmbeddingCache"/>) are
+/// embedded by a shared fill (<see cref="FillAsync"/>) that outlives the call. The call waits at
+/// most its timeout; on any failure it is ranked lexically alone and a warning is logged:
+/// embeddings never fail the client's call.
 /// </summary>
-internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbeddingCache cache, TimeProvider timeProvider, ILogger<ToolEmbedder> logger)
+internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbeddingCache cache, IHostApplicationLifetime lifetime, TimeProvider timeProvider, ILogger<ToolEmbedder> logger)
 {
     /// <summary>Cosine similarity of <paramref name="query"/> to each tool (in the client's order), or null when there is none to blend (no text, timeout, failure).</summary>
     public async Task<float[]?> SimilarityAsync(CallerIdentity caller, ReadOnlyMemory<byte> body, ToolRequest request, string? query, string model, TimeSpan timeout, CancellationToken cancellationToken)
@@ -43,12 +43,13 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
 
         // PipelineClient depends on the pipeline, which holds the stage that holds this: resolved on first use.
         var client = services.GetRequiredService<PipelineClient>();
+        var fill = missing.Count == 0 ? null : FillAsync(client, caller, model, [.. missing.Select(i => hashes[i])], [.. missing.Select(i => TextOf(body.Span, request, i))]);
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, cancellationToken);
-        float[][] embedded;
+        float[] queryVector;
         try
         {
-            var answer = await client.SendAsync(new PipelineCall(caller, RequestBody(model, query, body.Span, request, missing)), ApiOperation.Embeddings, linked.Token);
+            var answer = await client.SendAsync(new PipelineCall(caller, EmbeddingsJson.Request(model, [query])), ApiOperation.Embeddings, linked.Token);
             if (cancellationToken.IsCancellationRequested)
             {
                 return null;
@@ -66,7 +67,20 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
                 return null;
             }
 
-            embedded = ReadVectors(answer.Body.Span, missing.Count + 1);
+            queryVector = EmbeddingsJson.ReadVectors(answer.Body.Span, 1)[0];
+            if (fill is not null)
+            {
+                // The fill logs its own failure; a fill still running when the call's time is up goes on for the next call.
+                if (await fill.WaitAsync(linked.Token) is not { } filled)
+                {
+                    return null;
+                }
+
+                for (var m = 0; m < missing.Count; m++)
+                {
+                    vectors[missing[m]] = filled[m];
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -82,17 +96,10 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
             return null;
         }
 
-        for (var m = 0; m < missing.Count; m++)
-        {
-            vectors[missing[m]] = embedded[m + 1];
-            cache.Add(model, hashes[missing[m]], embedded[m + 1]);
-        }
-
-        var queryVector = embedded[0];
         var similarity = new float[request.Count];
         for (var i = 0; i < similarity.Length; i++)
         {
-            similarity[i] = vectors[i].Length == queryVector.Length ? Dot(queryVector, vectors[i]) : 0f;
+            similarity[i] = vectors[i].Length == queryVector.Length ? EmbeddingsJson.Dot(queryVector, vectors[i]) : 0f;
         }
 
         return similarity;
@@ -123,76 +130,13 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         return text;
     }
 
-    private static byte[] RequestBody(string model, string query, ReadOnlySpan<byte> body, ToolRequest request, List<int> missing)
+    /// <summary>The text of the client's <paramref name="index"/>th tool, read now: the request's body does not outlive the request, a fill may.</summary>
+    private static string TextOf(ReadOnlySpan<byte> body, ToolRequest request, int index)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + (missing.Count * 256));
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("model"u8, model);
-            writer.WriteStartArray("input"u8);
-            writer.WriteStringValue(query);
-            foreach (var i in missing)
-            {
-                var reader = new Utf8JsonReader(body[request.Definitions[i]]);
-                using var definition = JsonDocument.ParseValue(ref reader);
-                var text = TextOf(definition.RootElement);
-                writer.WriteStringValue(text.Length > 0 ? text : request.Profiles[i].Name + " ");
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>The <c>data[].embedding</c> arrays by <c>index</c>, each scaled to unit length.</summary>
-    private static float[][] ReadVectors(ReadOnlySpan<byte> json, int expected)
-    {
-        var reader = new Utf8JsonReader(json);
-        using var document = JsonDocument.ParseValue(ref reader);
-        var vectors = new float[expected][];
-        foreach (var item in document.RootElement.GetProperty("data").EnumerateArray())
-        {
-            var index = item.GetProperty("index").GetInt32();
-            var embedding = item.GetProperty("embedding");
-            var vector = new float[embedding.GetArrayLength()];
-            var k = 0;
-            foreach (var value in embedding.EnumerateArray())
-            {
-                vector[k++] = value.GetSingle();
-            }
-
-            var norm = MathF.Sqrt(Dot(vector, vector));
-            if (norm > 0)
-            {
-                for (var j = 0; j < vector.Length; j++)
-                {
-                    vector[j] /= norm;
-                }
-            }
-
-            vectors[index] = vector;
-        }
-
-        if (Array.Exists(vectors, static v => v is null || v.Length == 0))
-        {
-            throw new InvalidDataException($"The embeddings answer did not hold the {expected} vectors asked for.");
-        }
-
-        return vectors;
-    }
-
-    private static float Dot(float[] a, float[] b)
-    {
-        var sum = 0f;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
+        var reader = new Utf8JsonReader(body[request.Definitions[index]]);
+        using var definition = JsonDocument.ParseValue(ref reader);
+        var text = TextOf(definition.RootElement);
+        return text.Length > 0 ? text : request.Profiles[index].Name + " ";
     }
 
     [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Tool prefilter: embeddings from {Model} took longer than {TimeoutMs} ms; ranking this call lexically.")]

@@ -97,9 +97,9 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
         Assert.DoesNotContain(Names[^1], first);
         Assert.Equal([.. first.Where(n => n != "search_tools").Append(Names[^1]).Order(StringComparer.Ordinal)], second.Where(n => n != "search_tools").Order(StringComparer.Ordinal));
 
-        // One embeddings call per ranking: the message's, then the search text's (tools cached by then).
-        var embeddings = (await server.WaitForRecordsAsync(3)).Where(r => r.Endpoint == "embeddings").ToList();
-        Assert.Equal(2, embeddings.Count);
+        // One embeddings call per ranking (the message's, then the search text's) and one for the tools (cached by the second).
+        var embeddings = (await server.WaitForRecordsAsync(4)).Where(r => r.Endpoint == "embeddings").ToList();
+        Assert.Equal(3, embeddings.Count);
     }
 
     [Fact]
@@ -180,16 +180,63 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
             Assert.Equal("lexical+embedding", Header(second, "x-gatehouse-tools-ranking"));
         }
 
-        var embeddings = (await server.WaitForRecordsAsync(4)).Where(r => r.Endpoint == "embeddings").OrderBy(r => r.Timestamp).ToList();
-        Assert.Equal(2, embeddings.Count);
+        var embeddings = (await server.WaitForRecordsAsync(5)).Where(r => r.Endpoint == "embeddings").ToList();
+        Assert.Equal(3, embeddings.Count);
         Assert.All(embeddings, r => Assert.Equal("master", r.KeyId));
         Assert.All(embeddings, r => Assert.Equal("sim-embedding", r.RequestedModel));
         Assert.All(embeddings, r => Assert.True(r.CostUsd > 0));
 
-        // The first call embeds the message and six tools, the second the message alone.
+        // Each call embeds its message; the six tools are embedded once, by the first call's fill.
         var queryTokens = global::Gatehouse.Usage.TiktokenTokenCounter.Instance.CountTokens("run the job please");
-        Assert.Equal(queryTokens, embeddings[1].InputTokens);
-        Assert.True(embeddings[0].InputTokens > queryTokens * 6, $"first call embedded {embeddings[0].InputTokens} tokens");
+        Assert.Equal(2, embeddings.Count(r => r.InputTokens == queryTokens));
+        var fill = Assert.Single(embeddings, r => r.InputTokens != queryTokens);
+        Assert.True(fill.InputTokens > queryTokens * 6, $"the fill embedded {fill.InputTokens} tokens");
+    }
+
+    [Fact]
+    public async Task ToolsTooSlowToEmbedWithinTheTimeout_AreStillCached_ForTheNextCall()
+    {
+        // The message embeds at once; the tools take longer than the call may wait.
+        _upstream.Handler = async (context, request) =>
+        {
+            if (!request.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal))
+            {
+                await FakeResponses.WriteChatCompletionAsync(context);
+                return;
+            }
+
+            var inputs = JsonDocument.Parse(request.Body).RootElement.GetProperty("input").GetArrayLength();
+            if (inputs > 1)
+            {
+                await Task.Delay(400, context.RequestAborted);
+            }
+
+            var data = string.Join(",", Enumerable.Range(0, inputs).Select(i => $$"""{"object":"embedding","index":{{i}},"embedding":[{{i + 1}},1,0]}"""));
+            await FakeResponses.WriteChatCompletionAsync(context, $$$"""{"object":"list","data":[{{{data}}}],"model":"upstream-embedding","usage":{"prompt_tokens":{{{inputs}}},"total_tokens":{{{inputs}}}}}""");
+        };
+        var logs = new FakeLogCollector();
+        await using var server = await StartAsync("fake-embedder", embeddingTimeoutMs: "100", configure: b => b.Logging.AddProvider(new FakeLoggerProvider(logs)));
+        using var client = server.CreateClient();
+
+        using (var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal("lexical", Header(first, "x-gatehouse-tools-ranking"));
+        }
+
+        Assert.Contains(logs.GetSnapshot(), l => l.Id.Id == 1801);
+        var fill = Assert.Single(await server.WaitForRecordsAsync(3), r => r.Endpoint == "embeddings" && r.InputTokens == Names.Length);
+        Assert.Equal(200, fill.StatusCode);
+
+        using (var second = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            Assert.Equal("lexical+embedding", Header(second, "x-gatehouse-tools-ranking"));
+        }
+
+        var embeddingInputs = _upstream.Received.Where(r => r.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("input").GetArrayLength()).Order().ToArray();
+        Assert.Equal([1, 1, Names.Length], embeddingInputs); // the tools were embedded once
     }
 
     [Fact]

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using Gatehouse.Executions;
+using Gatehouse.Keys;
+using Gatehouse.Providers;
+
+namespace Gatehouse.Tools;
+
+internal sealed partial class ToolEmbedder
+{
+    /// <summary>How long a fill may run after the calls waiting for it have moved on.</summary>
+    internal static readonly TimeSpan FillTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<(string Model, UInt128 Tools), Lazy<Task<float[][]?>>> _fills = new();
+
+    /// <summary>
+    /// Embeds tools not in the cache and adds them to it: one embeddings call per distinct set of
+    /// missing tools, shared by every call that needs the same set while it runs. It is bound to
+    /// the process (and <see cref="FillTimeout"/>), not to the call that started it, so a first call
+    /// with a long tool list that gives up at <c>Tools:EmbeddingTimeoutMs</c> still leaves the
+    /// vectors for the next; otherwise a list too long to embed within the timeout would be
+    /// re-sent, and never cached, on every call. Null when the fill failed (logged).
+    /// </summary>
+    private Task<float[][]?> FillAsync(PipelineClient client, CallerIdentity caller, string model, UInt128[] hashes, string[] texts)
+    {
+        var key = (model, XxHash128.HashToUInt128(MemoryMarshal.AsBytes(hashes.AsSpan())));
+        return _fills.GetOrAdd(key, k => new Lazy<Task<float[][]?>>(() => RunFillAsync(k, client, caller, hashes, texts))).Value;
+    }
+
+    private async Task<float[][]?> RunFillAsync((string Model, UInt128 Tools) key, PipelineClient client, CallerIdentity caller, UInt128[] hashes, string[] texts)
+    {
+        await Task.Yield(); // the caller goes on to embed its query meanwhile
+        try
+        {
+            using var bound = new CancellationTokenSource(FillTimeout, timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, lifetime.ApplicationStopping);
+            var answer = await client.SendAsync(new PipelineCall(caller, EmbeddingsJson.Request(key.Model, texts)), ApiOperation.Embeddings, linked.Token);
+            if (!answer.Succeeded)
+            {
+                LogFailed(logger, key.Model, $"status {answer.StatusCode}, {answer.Record?.ErrorClass ?? "no error class"}");
+                return null;
+            }
+
+            var vectors = EmbeddingsJson.ReadVectors(answer.Body.Span, texts.Length);
+            for (var i = 0; i < vectors.Length; i++)
+            {
+                cache.Add(key.Model, hashes[i], vectors[i]);
+            }
+
+            return vectors;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            LogFailed(logger, key.Model, e.GetType().Name + ": " + e.Message);
+            return null;
+        }
+        finally
+        {
+            _fills.TryRemove(key, out _);
+        }
+    }
+}
