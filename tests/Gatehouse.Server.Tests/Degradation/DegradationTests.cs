@@ -205,10 +205,10 @@ public sealed class DegradationTests : IAsyncLifetime
             : FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"down","type":"server_error"}}""", StatusCodes.Status500InternalServerError);
         await using var server = await StartAsync(
             """, "Resilience": { "BreakerFailureRatio": 0.5, "BreakerMinimumThroughput": 2, "BreakerSamplingSeconds": 30, "BreakerBreakSeconds": 10 }""",
-            extra: """, "Degradation": { "DegradedAt": 0.2, "BasicAt": 0.4, "EmergencyAt": 1 }""");
+            extra: """, "Degradation": { "DegradedAt": 0.15, "BasicAt": 0.4, "EmergencyAt": 1 }""");
         using var client = server.CreateClient();
 
-        // Two failures open the primary's breaker: one deployment in five is out of rotation.
+        // Two failures open the primary's breaker: one deployment in six (primary and the five defaults) is out of rotation.
         for (var i = 0; i < 2; i++)
         {
             using var answered = await PostAsync(client, Request);
