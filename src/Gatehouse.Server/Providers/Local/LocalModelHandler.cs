@@ -29,7 +29,9 @@ internal sealed class LocalModelHandler(LocalEmbeddingModels models) : HttpMessa
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(await request.Content!.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+            document = request.Content is null
+                ? throw new JsonException("no body")
+                : await JsonDocument.ParseAsync(await request.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
         }
         catch (JsonException)
         {
