@@ -10,8 +10,8 @@ namespace Gatehouse.Benchmarks;
 /// it with <c>Tools:EmbeddingModel</c> set to it: one short user message, the cost every prefiltered
 /// call adds once tool vectors are cached; and 32 tool texts (one model run, the model's chunk), the
 /// one-time cost per 32 tool definitions the gateway has not seen. Tools are 32 definitions spread
-/// evenly over the tool-selection catalog (../shared/data), so BFCL and MetaTool ones both count,
-/// written as <see cref="ToolEmbedder.TextOf"/> writes them. Allocations are managed ones only;
+/// evenly over the tool-selection catalog (../shared/data; 31 BFCL and 1 MetaTool, the catalog's
+/// proportion), written as <see cref="ToolEmbedder.TextOf"/> writes them. Allocations are managed ones only;
 /// ONNX Runtime's native buffers are not seen by the diagnoser.
 /// </summary>
 [MemoryDiagnoser]
