@@ -52,7 +52,7 @@ public class ToolSelectionBenchmarks
         return body.Length;
     }
 
-    private static string FindData()
+    internal static string FindData()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -177,7 +177,7 @@ internal static class ToolSelectionCommand
     private static float EmbeddingWeight => (float)new Gatehouse.Configuration.ToolOptions().EmbeddingWeight;
 
     private static ToolSelectionEmbeddings Embeddings(ToolSelectionData data, ToolSelectionData irrelevant) =>
-        ToolSelectionEmbeddings.Load([data, irrelevant], Path.Combine(AppContext.BaseDirectory, $"{ToolSelectionEmbeddings.Model}.vectors"));
+        ToolSelectionEmbeddings.Load([data, irrelevant], ToolSelectionEmbeddings.CacheFile);
 
     private static string? ValueOf(string[] args, string name)
     {
