@@ -46,7 +46,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         // No embeddings call (money, latency) for a list no cut could be worth cutting.
         var offeredTokens = request.TokensOf(null);
         var cutCanPay = offeredTokens - searchTokens >= compiled.Settings.MinSavedTokens;
-        var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools && cutCanPay
+        var similarity = compiled.EmbeddingModelFor(request.Signals.LastUserText) is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools && cutCanPay
             ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
         var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, searchTokens);
@@ -109,7 +109,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
             // The model asked for tools: its answer is dropped and the call goes up again, wider.
             accounting.SearchRounds++;
-            var similarity = compiled.EmbeddingModel is { } model && context.Caller is { } caller
+            var similarity = compiled.EmbeddingModelFor(query) is { } model && context.Caller is { } caller
                 ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, query, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
                 : null;
             prefilter.Widen(request, sent, query, search.MaxResults, similarity);

@@ -15,14 +15,15 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
     {
         get
         {
-            var tools = options.CurrentValue.Tools;
+            var current = options.CurrentValue;
+            var tools = current.Tools;
             var cached = _compiled;
             if (cached is { } c && ReferenceEquals(c.Source, tools))
             {
                 return c.Value;
             }
 
-            var compiled = Compile(tools);
+            var compiled = Compile(current);
             _compiled = (tools, compiled);
             return compiled;
         }
@@ -59,8 +60,9 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
         return added;
     }
 
-    private Compiled Compile(ToolOptions tools)
+    private Compiled Compile(GatehouseOptions options)
     {
+        var tools = options.Tools;
         var settings = new ToolSelectionSettings
         {
             MinTools = tools.MinTools,
@@ -80,8 +82,16 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
             AnthropicSearchToolTokens = tokenCounter.CountTokens(System.Text.Encoding.UTF8.GetString(anthropicSearchJson)),
             EmbeddingModel = string.IsNullOrEmpty(tools.EmbeddingModel) || tools.EmbeddingWeight <= 0 ? null : tools.EmbeddingModel,
             EmbeddingTimeout = TimeSpan.FromMilliseconds(tools.EmbeddingTimeoutMs),
+            EmbeddingModelReadsEnglishOnly = ReadsEnglishOnly(options, tools.EmbeddingModel),
         };
     }
+
+    /// <summary>Whether every deployment behind the embedding alias is a model known to read English only (the in-process MiniLM); external models are taken as multilingual.</summary>
+    private static bool ReadsEnglishOnly(GatehouseOptions options, string? alias) =>
+        alias is not null && options.Models.TryGetValue(alias, out var route) && route.Deployments.Count > 0
+        && route.Deployments.All(d => options.Deployments.TryGetValue(d, out var deployment)
+            && deployment.Provider is { } provider && options.Providers.TryGetValue(provider, out var p)
+            && p.Type == ProviderType.Local && Providers.Local.LocalEmbeddingModels.ReadsEnglishOnly(deployment.Model));
 
     /// <summary>The settings in the form the hot path uses.</summary>
     internal sealed record Compiled(ToolSelectionSettings Settings, SearchToolOptions Search, byte[] SearchToolJson, int SearchToolTokens)
@@ -90,6 +100,19 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
         public string? EmbeddingModel { get; init; }
 
         public TimeSpan EmbeddingTimeout { get; init; }
+
+        /// <summary>The embedding model reads English only, so a text mostly in another script is ranked lexically (see <see cref="EmbeddingModelFor"/>).</summary>
+        public bool EmbeddingModelReadsEnglishOnly { get; init; }
+
+        /// <summary>
+        /// The alias to embed <paramref name="text"/> with, or null to rank it lexically: none is
+        /// configured, or the model reads English only and the text is mostly in another script.
+        /// Measured with all-MiniLM-L6-v2: for Japanese and Chinese requests it ranked the matching
+        /// tool below unrelated ones, and at the default weight its similarity outvotes the lexical
+        /// match that finds it. A French request it ranked right, so Latin-script text is embedded.
+        /// </summary>
+        public string? EmbeddingModelFor(string? text) =>
+            EmbeddingModel is not null && (!EmbeddingModelReadsEnglishOnly || TextScript.IsMostlyLatin(text)) ? EmbeddingModel : null;
 
         /// <summary>The search function in Anthropic's shape, for <c>/v1/messages</c> bodies.</summary>
         public byte[] AnthropicSearchToolJson { get; init; } = [];

@@ -164,6 +164,32 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LocalMiniLM_LeavesAJapaneseRequestToTheLexicalRanker()
+    {
+        // all-MiniLM-L6-v2 reads English: for this request it ranks get_weather fifth of six, and at
+        // the default weight that would outvote the lexical match (天気) that finds it.
+        (string Name, string Description, string Parameter)[] tools =
+        [
+            ("translate_text", "テキストを翻訳します。", "text"),
+            ("send_email", "メールを送信します。", "to"),
+            ("play_music", "音楽を再生します。", "song"),
+            ("convert_currency", "通貨を換算します。", "amount"),
+            ("book_flight", "航空券を予約します。", "from"),
+            ("get_weather", "指定した都市の天気予報を取得します。", "city"),
+        ];
+        var body = $$"""{"model":"fake-model","messages":[{"role":"user","content":"明日の東京の天気を教えて"}],"tools":[{{string.Join(",", tools.Select(t => ToolCatalog.Definition(t.Name, t.Description, t.Parameter)))}}]}""";
+        await using var server = await StartAsync("local-minilm", embeddingTimeoutMs: "30000");
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("lexical", Header(response, "x-gatehouse-tools-ranking"));
+        Assert.Contains("get_weather", SentToolNames(Assert.Single(_upstream.Received)));
+        Assert.DoesNotContain(await server.WaitForRecordsAsync(1), r => r.Endpoint == "embeddings");
+    }
+
+    [Fact]
     public async Task ToolEmbeddings_AreComputedOncePerDefinition_AndRecordedAsTheCallersEmbeddingCalls()
     {
         await using var server = await StartAsync("sim-embedding");

@@ -21,6 +21,9 @@ internal sealed class LocalEmbeddingModels
 
     public static bool IsKnown(string? model) => Known.Contains(model ?? "", StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>all-MiniLM-L6-v2 was trained on English pairs; it places CJK text almost at random (docs/tools.md).</summary>
+    public static bool ReadsEnglishOnly(string? model) => string.Equals(model, MiniLM, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The model, loading it on first use; null for a name that is not <see cref="Known"/>.</summary>
 #pragma warning disable CA1822 // An instance in DI, so hosts and tests can see what the gateway depends on.
     public LocalEmbeddingModel? Get(string model) =>
