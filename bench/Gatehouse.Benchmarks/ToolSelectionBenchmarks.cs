@@ -1,10 +1,8 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Gatehouse.Benchmarks.Tools;
-using Gatehouse.Configuration;
 using Gatehouse.Tools;
 using Gatehouse.Usage;
-using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Benchmarks;
 
@@ -33,7 +31,7 @@ public class ToolSelectionBenchmarks
         _signals = new ToolSignals();
         _signals.AddMessage("user", message, 0);
         _body = Encoding.UTF8.GetBytes($$"""{"model":"m","messages":[{"role":"system","content":"You are a travel assistant."},{"role":"user","content":"{{message}}"}],"tools":[{{string.Join(",", tools.Select(t => t.Definition.GetRawText()))}}]}""");
-        _cache = new ToolProfileCache(TiktokenTokenCounter.Instance, new StaticOptions());
+        _cache = new ToolProfileCache(TiktokenTokenCounter.Instance, new FixedOptionsMonitor());
         ToolRequestReader.Read(_body, _cache);
     }
 
@@ -64,14 +62,5 @@ public class ToolSelectionBenchmarks
         }
 
         throw new DirectoryNotFoundException("tool-selection data not found (../shared/data/tool-selection)");
-    }
-
-    private sealed class StaticOptions : IOptionsMonitor<GatehouseOptions>
-    {
-        public GatehouseOptions CurrentValue { get; } = new();
-
-        public GatehouseOptions Get(string? name) => CurrentValue;
-
-        public IDisposable? OnChange(Action<GatehouseOptions, string?> listener) => null;
     }
 }

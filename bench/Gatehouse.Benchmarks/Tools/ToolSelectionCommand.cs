@@ -5,11 +5,13 @@ using Gatehouse.Usage;
 namespace Gatehouse.Benchmarks.Tools;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick]</c>:
+/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick|--search-round]</c>:
 /// runs the selector over the tool-selection data set in per-case and pooled mode, lexical alone and
 /// blended with a real embedding model run in process, and prints, per source and overall, token
 /// reduction, all-gold recall, mean tools kept and selection time, beside a plain BM25 top-k
-/// baseline. <c>--sweep</c> and <c>--embedding-sweep</c> print the grids evaluated on the tuning half.
+/// baseline, then a simulated search round after the per-case selection
+/// (<see cref="ToolSelectionSearchRound"/>; <c>--search-round</c> prints that part alone).
+/// <c>--sweep</c> and <c>--embedding-sweep</c> print the grids evaluated on the tuning half.
 /// </summary>
 internal static class ToolSelectionCommand
 {
@@ -68,9 +70,17 @@ internal static class ToolSelectionCommand
         var embedded = selector with { EmbeddingWeight = EmbeddingWeight };
         var embeddings = Embeddings(data, irrelevant);
         var model = ToolSelectionEmbeddings.Model;
-        Report("Gatehouse selector, lexical, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: false, searchTokens));
+        var lexicalFirst = ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: false, searchTokens);
+        var embeddedFirst = ToolSelectionRun.Evaluate(data, data.Cases, embedded, pooled: false, searchTokens, embeddings: embeddings);
+        if (args.Contains("--search-round"))
+        {
+            SearchRound(data, searchTokens, embeddings, lexicalFirst, embeddedFirst);
+            return 0;
+        }
+
+        Report("Gatehouse selector, lexical, per-case mode (all dev cases)", lexicalFirst);
         Halves("Gatehouse selector, lexical, per-case mode, by split half", data, selector, searchTokens);
-        Report($"Gatehouse selector with {model} embeddings, per-case mode (all dev cases)", ToolSelectionRun.Evaluate(data, data.Cases, embedded, pooled: false, searchTokens, embeddings: embeddings));
+        Report($"Gatehouse selector with {model} embeddings, per-case mode (all dev cases)", embeddedFirst);
         Halves($"Gatehouse selector with {model} embeddings, per-case mode, by split half", data, embedded, searchTokens, embeddings);
         var (k, baseline) = BaselineAtReduction(data, 0.87, searchTokens);
         Report($"Baseline: plain BM25 (one field, no weights), fixed top-{k}, per-case mode", ToolSelectionRun.Evaluate(data, data.Cases, baseline, pooled: false, searchTokens));
@@ -78,7 +88,32 @@ internal static class ToolSelectionCommand
         Report("Gatehouse selector, lexical, pooled mode (each case against every tool of its source family; variant group counts)", ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: true, searchTokens));
         Report($"Gatehouse selector with {model} embeddings, pooled mode", ToolSelectionRun.Evaluate(data, data.Cases, embedded, pooled: true, searchTokens, embeddings: embeddings));
         Report($"Baseline top-{k}, pooled mode", ToolSelectionRun.Evaluate(data, data.Cases, baseline, pooled: true, searchTokens));
+        SearchRound(data, searchTokens, embeddings, lexicalFirst, embeddedFirst);
         return 0;
+    }
+
+    /// <summary>The simulated search round after the per-case selections above, lexical and with embeddings, each checked to start from the selection measured.</summary>
+    private static void SearchRound(ToolSelectionData data, int searchTokens, ToolSelectionEmbeddings embeddings, Dictionary<string, SourceTotals> lexicalFirst, Dictionary<string, SourceTotals> embeddedFirst)
+    {
+        var selector = ToolSelectionSettings.Default;
+        var embedded = selector with { EmbeddingWeight = EmbeddingWeight };
+        var model = ToolSelectionEmbeddings.Model;
+        Console.WriteLine();
+        Console.WriteLine("### One simulated search round, per-case mode (all dev cases)");
+        Console.WriteLine();
+        Console.WriteLine(ToolSelectionSearchRound.Assumptions);
+
+        var lexical = ToolSelectionSearchRound.Evaluate(data, selector, embedded: false, searchTokens);
+        ToolSelectionSearchRound.CheckFirstSelection(lexical, lexicalFirst);
+        ToolSelectionSearchRound.Print("SIMULATED search round, lexical, per-case mode", lexical);
+        ToolSelectionSearchRound.PrintHalves("SIMULATED search round, lexical, by split half",
+            half => ToolSelectionSearchRound.Evaluate(data, selector, embedded: false, searchTokens, half)["overall"]);
+
+        var blended = ToolSelectionSearchRound.Evaluate(data, embedded, embedded: true, searchTokens, embeddings: embeddings);
+        ToolSelectionSearchRound.CheckFirstSelection(blended, embeddedFirst);
+        ToolSelectionSearchRound.Print($"SIMULATED search round with {model} embeddings, per-case mode", blended);
+        ToolSelectionSearchRound.PrintHalves($"SIMULATED search round with {model} embeddings, by split half",
+            half => ToolSelectionSearchRound.Evaluate(data, embedded, embedded: true, searchTokens, half, embeddings)["overall"]);
     }
 
     /// <summary>Plain BM25: every field weighs the same with the same length normalisation, and a fixed k (every cut is made, however little it saves).</summary>

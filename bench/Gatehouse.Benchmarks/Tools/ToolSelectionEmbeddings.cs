@@ -66,9 +66,12 @@ internal sealed class ToolSelectionEmbeddings
     }
 
     /// <summary>Cosine similarity of the case's query (<paramref name="signals"/>' last user message) to each tool.</summary>
-    public float[] Similarity(ToolSignals signals, IReadOnlyList<CatalogTool> tools)
+    public float[] Similarity(ToolSignals signals, IReadOnlyList<CatalogTool> tools) => Similarity(signals.LastUserText ?? "", tools);
+
+    /// <summary>Cosine similarity of a text embedded at load (a case's last user message) to each tool.</summary>
+    public float[] Similarity(string text, IReadOnlyList<CatalogTool> tools)
     {
-        var query = _vectors[signals.LastUserText ?? ""];
+        var query = _vectors[text];
         var similarity = new float[tools.Count];
         for (var i = 0; i < tools.Count; i++)
         {
