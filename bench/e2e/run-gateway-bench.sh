@@ -25,6 +25,8 @@
 #                   tools       the harness's bodies with 50 BFCL tools added (make-tools-body.py,
 #                               ~20 KB) and tool prefiltering on for every call: each call is read,
 #                               ranked, narrowed to the kept tools + search_tools, and forwarded
+#                   tools-embed as tools, ranked with the in-process local-minilm embeddings too:
+#                               every call also embeds its user message (tools once, cached)
 #                   tools-off   the same bodies with prefiltering off: what the tools alone cost
 #   TOOL_COUNT    tools in the body for the tools profiles (50)
 #   Every run.sh variable passes through; defaults here are the short, bounded set:
@@ -44,9 +46,9 @@ OUT_DIR="${OUT_DIR:-/tmp/gatehouse-e2e/$TS}"
 PEERS="${PEERS-nginx-refproxy portkey}"
 PROFILE="${PROFILE:-plain}"
 case "$PROFILE" in
-  plain|cache-hit|tools|tools-off) ;;
+  plain|cache-hit|tools|tools-embed|tools-off) ;;
   all-stages) export RATES="${RATES-}" TTFB_N="${TTFB_N:-0}" ;;
-  *) echo "unknown PROFILE '$PROFILE' (plain, all-stages, cache-hit, tools, tools-off)" >&2; exit 2 ;;
+  *) echo "unknown PROFILE '$PROFILE' (plain, all-stages, cache-hit, tools, tools-embed, tools-off)" >&2; exit 2 ;;
 esac
 GATEHOUSE_PORT="${GATEHOUSE_PORT:-5080}"
 BENCH_KEY="${BENCH_KEY:-sk-bench-mock-key}"
@@ -71,6 +73,7 @@ GATEHOUSE_EXTRA=""
 case "$PROFILE" in
   plain|tools-off) DEPLOYMENT_EXTRA=""; MODEL_EXTRA="" ;;
   tools) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=""; GATEHOUSE_EXTRA=',"Tools":{"Prefilter":true}' ;;
+  tools-embed) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=""; GATEHOUSE_EXTRA=',"Tools":{"Prefilter":true,"EmbeddingModel":"local-minilm","EmbeddingTimeoutMs":60000}' ;;
   cache-hit) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=',"Cache":{"Enabled":true}' ;;
   all-stages)
     DEPLOYMENT_EXTRA=',"RequestsPerMinute":60000000,"TokensPerMinute":2000000000,"MaxConcurrency":4096,"Resilience":{"Retries":2,"RetryDelaySeconds":0.05}'
@@ -108,7 +111,7 @@ if [ "$PROFILE" = all-stages ]; then
   mv "$RUN_HARNESS/load/chat.lua" "$RUN_HARNESS/load/chat-base.lua"
   cp "$ROOT/bench/e2e/unique-body-chat.lua" "$RUN_HARNESS/load/chat.lua"
 fi
-if [ "$PROFILE" = tools ] || [ "$PROFILE" = tools-off ]; then
+if [ "$PROFILE" = tools ] || [ "$PROFILE" = tools-embed ] || [ "$PROFILE" = tools-off ]; then
   # The harness, copied, with tools added to its bodies (the direct baseline sends them too).
   RUN_HARNESS="$OUT_DIR/harness-tools"
   rm -rf "$RUN_HARNESS"; cp -r "$HARNESS_DIR" "$RUN_HARNESS"
