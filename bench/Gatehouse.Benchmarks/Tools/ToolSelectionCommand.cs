@@ -5,13 +5,13 @@ using Gatehouse.Usage;
 namespace Gatehouse.Benchmarks.Tools;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--fusion-sweep|--ranks|--misses SOURCE|--quick|--search-round]</c>:
+/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick|--search-round]</c>:
 /// runs the selector over the tool-selection data set in per-case and pooled mode, lexical alone and
 /// blended with a real embedding model run in process, and prints, per source and overall, token
 /// reduction, all-gold recall, mean tools kept and selection time, beside a plain BM25 top-k
 /// baseline, then a simulated search round after the per-case selection
 /// (<see cref="ToolSelectionSearchRound"/>; <c>--search-round</c> prints that part alone).
-/// <c>--sweep</c>, <c>--embedding-sweep</c> and <c>--fusion-sweep</c> print the grids evaluated on the tuning half.
+/// <c>--sweep</c> and <c>--embedding-sweep</c> print the grids evaluated on the tuning half.
 /// </summary>
 internal static class ToolSelectionCommand
 {
@@ -57,12 +57,6 @@ internal static class ToolSelectionCommand
         if (args.Contains("--embedding-sweep"))
         {
             EmbeddingSweep(data, searchTokens, Embeddings(data, irrelevant));
-            return 0;
-        }
-
-        if (args.Contains("--fusion-sweep"))
-        {
-            ToolSelectionFusionSweep.Print(data, searchTokens, Embeddings(data, irrelevant));
             return 0;
         }
 

@@ -30,12 +30,6 @@ internal sealed record ToolSelectionSettings
 
     /// <summary>Weight of an embedding similarity passed to <see cref="ToolSelector.Select"/> against the lexical score (0 = lexical only; set from <c>Tools:EmbeddingWeight</c> when <c>Tools:EmbeddingModel</c> is).</summary>
     public float EmbeddingWeight { get; init; }
-
-    /// <summary>How the lexical score and the similarity make one score; <see cref="EmbeddingFusion.Blend"/> unless a benchmark says otherwise.</summary>
-    public EmbeddingFusion EmbeddingFusion { get; init; }
-
-    /// <summary>The k of <see cref="EmbeddingFusion.ReciprocalRank"/>: the larger, the less the top ranks count over the rest (60 is the usual constant).</summary>
-    public int RankFusionConstant { get; init; } = 60;
 }
 
 /// <summary>A category: a name and the tool-name patterns that belong to it.</summary>

@@ -80,13 +80,13 @@ internal static class ToolSelector
         return saved;
     }
 
-    /// <summary>The score of every tool: BM25F, fused with the similarity when there is one (<see cref="ToolSelectionSettings.EmbeddingFusion"/>).</summary>
+    /// <summary>The score of every tool: BM25F, blended with the similarity when there is one.</summary>
     public static void Rank(IReadOnlyList<ToolProfile> tools, ToolSignals signals, ToolSelectionSettings settings, Span<float> scores, ReadOnlySpan<float> similarity = default)
     {
         Bm25ToolRanker.Score(tools, signals.Query, settings.Ranking, scores);
         if (IsBlended(similarity, settings))
         {
-            ToolScoreFusion.Fuse(scores, similarity, settings);
+            Blend(scores, similarity, settings.EmbeddingWeight);
         }
     }
 
@@ -140,6 +140,22 @@ internal static class ToolSelector
         }
 
         return added;
+    }
+
+    /// <summary>Lexical scores scaled to the best one, mixed with cosine similarity (clamped at 0).</summary>
+    private static void Blend(Span<float> scores, ReadOnlySpan<float> similarity, float weight)
+    {
+        var best = 0f;
+        foreach (var s in scores)
+        {
+            best = Math.Max(best, s);
+        }
+
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var lexical = best > 0 ? scores[i] / best : 0f;
+            scores[i] = ((1 - weight) * lexical) + (weight * Math.Max(0f, i < similarity.Length ? similarity[i] : 0f));
+        }
     }
 
     /// <summary>Indices of the highest scores, best first; ties keep the client's order. O(n·k) with k the slots, no allocation.</summary>

@@ -117,39 +117,6 @@ public sealed class ToolSelectorTests
     }
 
     [Fact]
-    public void NormalizedBlend_SpreadsANarrowBandOfSimilarities()
-    {
-        var tools = ToolCatalog.Profiles();
-        var message = Asking("zqx");
-        // No word in common with any tool; similarities all within 0.02 of each other, one on top.
-        var similarity = tools.Select(t => t.Name == "get_weather" ? 0.42f : 0.40f).ToArray();
-        var settings = Settings with { EmbeddingWeight = 0.9f, EmbeddingCutoff = 0.9f };
-
-        var raw = ToolSelector.Select(tools, message, settings, similarity);
-        var normalized = ToolSelector.Select(tools, message, settings with { EmbeddingFusion = EmbeddingFusion.NormalizedBlend }, similarity);
-
-        Assert.Equal(Settings.MaxTools, raw.KeptCount);
-        Assert.Equal(["get_weather"], ToolCatalog.KeptNames(tools, normalized));
-    }
-
-    [Fact]
-    public void ReciprocalRank_AddsTheRanksOfBothLists()
-    {
-        var tools = ToolCatalog.Profiles();
-        var signals = Asking("What's the weather forecast in Lisbon tomorrow?");
-        // get_weather is first lexically and second by similarity; play_music first by similarity and no lexical match.
-        var similarity = tools.Select(t => t.Name switch { "play_music" => 0.6f, "get_weather" => 0.5f, _ => 0.1f }).ToArray();
-        var settings = Settings with { EmbeddingWeight = 0.5f, EmbeddingFusion = EmbeddingFusion.ReciprocalRank, RankFusionConstant = 60 };
-        var scores = new float[tools.Count];
-
-        ToolSelector.Rank(tools, signals, settings, scores, similarity);
-
-        Assert.Equal((1f / 61) + (1f / 62), scores[tools.FindIndex(t => t.Name == "get_weather")], 1e-6f);
-        Assert.Equal(1f / 61, scores[tools.FindIndex(t => t.Name == "play_music")], 1e-6f);
-        Assert.Equal(1f / 63, scores[tools.FindIndex(t => t.Name == "send_email")], 1e-6f);
-    }
-
-    [Fact]
     public void NonEnglishQuery_StillRanks()
     {
         var tools = ToolCatalog.Profiles();
