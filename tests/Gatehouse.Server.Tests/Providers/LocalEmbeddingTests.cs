@@ -96,4 +96,17 @@ public sealed class LocalEmbeddingTests : IAsyncLifetime
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Contains("not a chat model", document.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ARunCancelledMidway_EndsAsACancellation_NotAModelFailure()
+    {
+        // 32 long texts make one model run of a few hundred milliseconds; the token fires inside it.
+        var model = new global::Gatehouse.Providers.Local.LocalEmbeddingModels().Get("all-MiniLM-L6-v2")!;
+        await model.EmbedAsync(["warm up"], Ct);
+        var texts = Enumerable.Repeat(string.Join(' ', Enumerable.Repeat("a fairly long sentence about tools and their parameters", 20)), 32).ToArray();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => model.EmbedAsync(texts, cancel.Token));
+    }
 }

@@ -37,6 +37,12 @@ internal sealed class LocalEmbeddingModel(string name, SentenceEncoder encoder) 
                 tokens += _tokenizer.Encode(chunk).Sum(static encoded => (int)encoded.Item3.Sum());
                 encoder.Encode(chunk, cancellationToken).CopyTo(vectors, start);
             }
+            catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                // A run stopped by the token ends in ONNX Runtime's "terminate flag" failure, not a
+                // cancellation; said as one, the gateway records the caller leaving (499), not a 500.
+                throw new OperationCanceledException(cancellationToken);
+            }
             finally
             {
                 _gate.Release();
