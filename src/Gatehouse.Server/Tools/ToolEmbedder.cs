@@ -49,25 +49,30 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         float[] queryVector;
         try
         {
-            var answer = await client.SendAsync(new PipelineCall(caller, EmbeddingsJson.Request(model, [query])), ApiOperation.Embeddings, linked.Token);
-            if (cancellationToken.IsCancellationRequested)
+            if (!cache.TryGetQuery(model, query, out queryVector))
             {
-                return null;
+                var answer = await client.SendAsync(new PipelineCall(caller, EmbeddingsJson.Request(model, [query])), ApiOperation.Embeddings, linked.Token);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                if (timeoutSource.IsCancellationRequested)
+                {
+                    LogTimedOut(logger, model, (int)timeout.TotalMilliseconds);
+                    return null;
+                }
+
+                if (!answer.Succeeded)
+                {
+                    LogFailed(logger, model, $"status {answer.StatusCode}, {answer.Record?.ErrorClass ?? "no error class"}");
+                    return null;
+                }
+
+                queryVector = EmbeddingsJson.ReadVectors(answer.Body.Span, 1)[0];
+                cache.AddQuery(model, query, queryVector);
             }
 
-            if (timeoutSource.IsCancellationRequested)
-            {
-                LogTimedOut(logger, model, (int)timeout.TotalMilliseconds);
-                return null;
-            }
-
-            if (!answer.Succeeded)
-            {
-                LogFailed(logger, model, $"status {answer.StatusCode}, {answer.Record?.ErrorClass ?? "no error class"}");
-                return null;
-            }
-
-            queryVector = EmbeddingsJson.ReadVectors(answer.Body.Span, 1)[0];
             if (fill is not null)
             {
                 // The fill logs its own failure; a fill still running when the call's time is up goes on for the next call.

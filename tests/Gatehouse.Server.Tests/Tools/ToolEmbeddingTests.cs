@@ -190,33 +190,30 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ToolEmbeddings_AreComputedOncePerDefinition_AndRecordedAsTheCallersEmbeddingCalls()
+    public async Task ToolsAreEmbeddedOncePerDefinition_AndMessagesOncePerText_AsTheCallersEmbeddingCalls()
     {
         await using var server = await StartAsync("sim-embedding");
         using var client = server.CreateClient();
 
-        using (var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
+        // The second call repeats the first's message, as each step of an agent's tool loop does; the third is new.
+        foreach (var message in new[] { "run the job please", "run the job please", "now please run a different and longer job for me" })
         {
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body(message)), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("lexical+embedding", Header(response, "x-gatehouse-tools-ranking"));
         }
 
-        using (var second = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
-        {
-            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-            Assert.Equal("lexical+embedding", Header(second, "x-gatehouse-tools-ranking"));
-        }
-
-        var embeddings = (await server.WaitForRecordsAsync(5)).Where(r => r.Endpoint == "embeddings").ToList();
-        Assert.Equal(3, embeddings.Count);
+        var embeddings = (await server.WaitForRecordsAsync(6)).Where(r => r.Endpoint == "embeddings").ToList();
         Assert.All(embeddings, r => Assert.Equal("master", r.KeyId));
         Assert.All(embeddings, r => Assert.Equal("sim-embedding", r.RequestedModel));
         Assert.All(embeddings, r => Assert.True(r.CostUsd > 0));
 
-        // Each call embeds its message; the six tools are embedded once, by the first call's fill.
-        var queryTokens = global::Gatehouse.Usage.TiktokenTokenCounter.Instance.CountTokens("run the job please");
-        Assert.Equal(2, embeddings.Count(r => r.InputTokens == queryTokens));
-        var fill = Assert.Single(embeddings, r => r.InputTokens != queryTokens);
-        Assert.True(fill.InputTokens > queryTokens * 6, $"the fill embedded {fill.InputTokens} tokens");
+        // One call per distinct message, and one fill for the six tools.
+        var counter = global::Gatehouse.Usage.TiktokenTokenCounter.Instance;
+        Assert.Equal(3, embeddings.Count);
+        Assert.Single(embeddings, r => r.InputTokens == counter.CountTokens("run the job please"));
+        Assert.Single(embeddings, r => r.InputTokens == counter.CountTokens("now please run a different and longer job for me"));
+        Assert.Single(embeddings, r => r.InputTokens > counter.CountTokens("run the job please") * 6); // the fill
     }
 
     [Fact]
@@ -262,7 +259,7 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
 
         var embeddingInputs = _upstream.Received.Where(r => r.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal))
             .Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("input").GetArrayLength()).Order().ToArray();
-        Assert.Equal([1, 1, Names.Length], embeddingInputs); // the tools were embedded once
+        Assert.Equal([1, Names.Length], embeddingInputs); // the tools were embedded once, and the repeated message once
     }
 
     [Fact]
