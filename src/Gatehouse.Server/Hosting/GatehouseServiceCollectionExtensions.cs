@@ -36,6 +36,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<ITokenCounter>(TiktokenTokenCounter.Instance);
         services.TryAddSingleton<UpstreamClientPool>();
         services.TryAddSingleton<LocalEmbeddingModels>();
+        services.AddHostedService<LocalModelWarmup>();
         services.TryAddSingleton<RouteTableBuilder>();
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();

@@ -88,10 +88,8 @@ internal sealed class ToolPrefilter(IOptionsMonitor<GatehouseOptions> options, U
 
     /// <summary>Whether every deployment behind the embedding alias is a model known to read English only (the in-process MiniLM); external models are taken as multilingual.</summary>
     private static bool ReadsEnglishOnly(GatehouseOptions options, string? alias) =>
-        alias is not null && options.Models.TryGetValue(alias, out var route) && route.Deployments.Count > 0
-        && route.Deployments.All(d => options.Deployments.TryGetValue(d, out var deployment)
-            && deployment.Provider is { } provider && options.Providers.TryGetValue(provider, out var p)
-            && p.Type == ProviderType.Local && Providers.Local.LocalEmbeddingModels.ReadsEnglishOnly(deployment.Model));
+        Providers.Local.AliasDeployments.Of(options, alias) is { Count: > 0 } deployments
+        && deployments.All(static d => d.Type == ProviderType.Local && Providers.Local.LocalEmbeddingModels.ReadsEnglishOnly(d.Model));
 
     /// <summary>The settings in the form the hot path uses.</summary>
     internal sealed record Compiled(ToolSelectionSettings Settings, SearchToolOptions Search, byte[] SearchToolJson, int SearchToolTokens)
