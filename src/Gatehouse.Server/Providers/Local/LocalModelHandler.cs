@@ -42,21 +42,24 @@ internal sealed class LocalModelHandler(LocalEmbeddingModels models) : HttpMessa
         {
             var body = document.RootElement;
             var model = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
-            if (models.Get(model) is not { } embedder)
+            if (!LocalEmbeddingModels.IsKnown(model))
             {
                 return OpenAIErrorResponse.ModelNotFound(model);
             }
 
+            // Checked before the model is asked for: a bad request must not pay for loading it.
             if (InputsOf(body) is not { } inputs)
             {
                 return OpenAIErrorResponse.BadRequest(
-                    $"'input' must be a non-empty string or an array of 1 to {MaxInputs} non-empty strings; {LocalEmbeddingModels.MiniLM} reads text, not token arrays.", "input");
+                    $"'input' must be a non-empty string or an array of 1 to {MaxInputs} non-empty strings; {model} reads text, not token arrays.", "input");
             }
 
             if (body.TryGetProperty("dimensions", out var dimensions) && dimensions.ValueKind != JsonValueKind.Null)
             {
-                return OpenAIErrorResponse.BadRequest($"'dimensions' is not supported by {embedder.Name}: its vectors always have {LocalEmbeddingModel.Dimensions}.", "dimensions");
+                return OpenAIErrorResponse.BadRequest($"'dimensions' is not supported by {model}: its vectors always have {LocalEmbeddingModel.Dimensions}.", "dimensions");
             }
+
+            var embedder = models.Get(model)!;
 
             var base64 = body.TryGetProperty("encoding_format", out var format) && format.ValueEquals("base64");
             var (vectors, tokens) = await embedder.EmbedAsync(inputs, cancellationToken);
