@@ -5,14 +5,13 @@ using Gatehouse.Usage;
 namespace Gatehouse.Benchmarks.Tools;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick|--search-round] [--parameter-descriptions] [--previous-turn]</c>:
+/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- tool-selection [--data DIR] [--sweep|--embedding-sweep|--ranks|--misses SOURCE|--quick|--search-round]</c>:
 /// runs the selector over the tool-selection data set in per-case and pooled mode, lexical alone and
 /// blended with a real embedding model run in process, and prints, per source and overall, token
 /// reduction, all-gold recall, mean tools kept and selection time, beside a plain BM25 top-k
 /// baseline, then a simulated search round after the per-case selection
 /// (<see cref="ToolSelectionSearchRound"/>; <c>--search-round</c> prints that part alone).
 /// <c>--sweep</c> and <c>--embedding-sweep</c> print the grids evaluated on the tuning half.
-/// <c>--parameter-descriptions</c> and <c>--previous-turn</c> change the embedded texts (<see cref="EmbeddingTexts"/>).
 /// </summary>
 internal static class ToolSelectionCommand
 {
@@ -24,7 +23,6 @@ internal static class ToolSelectionCommand
         Console.WriteLine($"data: {Path.GetFullPath(directory)}");
         var data = ToolSelectionData.Load(directory);
         var irrelevant = ToolSelectionData.Load(directory, irrelevant: true);
-        var texts = EmbeddingTexts.From(args);
         var searchTokens = SearchToolDefinition.Tokens(SearchToolDefinition.DefaultName, TiktokenTokenCounter.Instance);
         Console.WriteLine($"{data.Tools.Count} tools, {data.Cases.Count} cases, {irrelevant.Cases.Count} no-tool cases; search tool definition = {searchTokens} tokens (counted as sent whenever a call is filtered)");
 
@@ -45,7 +43,7 @@ internal static class ToolSelectionCommand
             Console.WriteLine("lexical");
             ToolSelectionRanks.Print(data, ToolSelectionSettings.Default);
             Console.WriteLine($"with {ToolSelectionEmbeddings.Model} embeddings, weight {EmbeddingWeight}");
-            ToolSelectionRanks.Print(data, ToolSelectionSettings.Default with { EmbeddingWeight = EmbeddingWeight }, Embeddings(data, irrelevant, texts));
+            ToolSelectionRanks.Print(data, ToolSelectionSettings.Default with { EmbeddingWeight = EmbeddingWeight }, Embeddings(data, irrelevant));
 
             return 0;
         }
@@ -58,7 +56,7 @@ internal static class ToolSelectionCommand
 
         if (args.Contains("--embedding-sweep"))
         {
-            EmbeddingSweep(data, searchTokens, Embeddings(data, irrelevant, texts));
+            EmbeddingSweep(data, searchTokens, Embeddings(data, irrelevant));
             return 0;
         }
 
@@ -70,7 +68,7 @@ internal static class ToolSelectionCommand
 
         var selector = ToolSelectionSettings.Default;
         var embedded = selector with { EmbeddingWeight = EmbeddingWeight };
-        var embeddings = Embeddings(data, irrelevant, texts);
+        var embeddings = Embeddings(data, irrelevant);
         var model = ToolSelectionEmbeddings.Model;
         var lexicalFirst = ToolSelectionRun.Evaluate(data, data.Cases, selector, pooled: false, searchTokens);
         var embeddedFirst = ToolSelectionRun.Evaluate(data, data.Cases, embedded, pooled: false, searchTokens, embeddings: embeddings);
@@ -213,8 +211,8 @@ internal static class ToolSelectionCommand
     /// <summary>The product default for <c>Tools:EmbeddingWeight</c>, which the selection settings leave at 0 (no model, no blend).</summary>
     private static float EmbeddingWeight => (float)new Gatehouse.Configuration.ToolOptions().EmbeddingWeight;
 
-    private static ToolSelectionEmbeddings Embeddings(ToolSelectionData data, ToolSelectionData irrelevant, EmbeddingTexts texts) =>
-        ToolSelectionEmbeddings.Load([data, irrelevant], ToolSelectionEmbeddings.CacheFile, texts);
+    private static ToolSelectionEmbeddings Embeddings(ToolSelectionData data, ToolSelectionData irrelevant) =>
+        ToolSelectionEmbeddings.Load([data, irrelevant], ToolSelectionEmbeddings.CacheFile);
 
     private static string? ValueOf(string[] args, string name)
     {

@@ -74,9 +74,6 @@ internal sealed record SelectionCase(string Id, string Source, string Message, L
     /// <summary>Dev (tuning) or check half, by a hash of the case id: stable, and blind to content.</summary>
     public bool InTuningHalf => (System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(Id)) & 1) == 0;
 
-    /// <summary>The user message before <see cref="Message"/>, if any (<c>--previous-turn</c>, <see cref="EmbeddingTexts"/>).</summary>
-    public string? PreviousUserMessage => History.FindLast(m => m.Role == "user").Content;
-
     /// <summary>The signals the gateway would read from this conversation.</summary>
     public ToolSignals Signals()
     {

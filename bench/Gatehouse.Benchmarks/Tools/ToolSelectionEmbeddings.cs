@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Gatehouse.Providers.Local;
 using Gatehouse.Tools;
 
@@ -27,11 +26,10 @@ internal sealed class ToolSelectionEmbeddings
     public static string CacheFile => Path.Combine(AppContext.BaseDirectory, $"{Model}.local-model.vectors");
 
     private readonly Dictionary<string, float[]> _vectors;
-    private readonly EmbeddingTexts _texts;
 
-    private ToolSelectionEmbeddings(Dictionary<string, float[]> vectors, EmbeddingTexts texts) => (_vectors, _texts) = (vectors, texts);
+    private ToolSelectionEmbeddings(Dictionary<string, float[]> vectors) => _vectors = vectors;
 
-    public static ToolSelectionEmbeddings Load(IEnumerable<ToolSelectionData> sets, string cacheFile, EmbeddingTexts embedded = default)
+    public static ToolSelectionEmbeddings Load(IEnumerable<ToolSelectionData> sets, string cacheFile)
     {
         var vectors = File.Exists(cacheFile) ? Read(cacheFile) : new Dictionary<string, float[]>(StringComparer.Ordinal);
         var texts = new HashSet<string>(StringComparer.Ordinal);
@@ -39,12 +37,12 @@ internal sealed class ToolSelectionEmbeddings
         {
             foreach (var tool in set.Tools.Values)
             {
-                texts.Add(embedded.ToolText(tool.Definition));
+                texts.Add(ToolEmbedder.TextOf(tool.Definition));
             }
 
             foreach (var c in set.Cases)
             {
-                texts.Add(embedded.Query(c, c.Signals()));
+                texts.Add(QueryOf(c));
             }
         }
 
@@ -64,11 +62,11 @@ internal sealed class ToolSelectionEmbeddings
             Write(cacheFile, vectors);
         }
 
-        return new ToolSelectionEmbeddings(vectors, embedded);
+        return new ToolSelectionEmbeddings(vectors);
     }
 
-    /// <summary>Cosine similarity of the case's query (<see cref="EmbeddingTexts.Query"/>, by default <paramref name="signals"/>' last user message) to each tool.</summary>
-    public float[] Similarity(SelectionCase selectionCase, ToolSignals signals, IReadOnlyList<CatalogTool> tools) => Similarity(_texts.Query(selectionCase, signals), tools);
+    /// <summary>Cosine similarity of the case's query (<paramref name="signals"/>' last user message) to each tool.</summary>
+    public float[] Similarity(ToolSignals signals, IReadOnlyList<CatalogTool> tools) => Similarity(signals.LastUserText ?? "", tools);
 
     /// <summary>Cosine similarity of a text embedded at load (a case's last user message) to each tool.</summary>
     public float[] Similarity(string text, IReadOnlyList<CatalogTool> tools)
@@ -77,11 +75,14 @@ internal sealed class ToolSelectionEmbeddings
         var similarity = new float[tools.Count];
         for (var i = 0; i < tools.Count; i++)
         {
-            similarity[i] = Dot(query, _vectors[_texts.ToolText(tools[i].Definition)]);
+            similarity[i] = Dot(query, _vectors[ToolEmbedder.TextOf(tools[i].Definition)]);
         }
 
         return similarity;
     }
+
+    /// <summary>The text the gateway embeds for this conversation: its last user message (<see cref="ToolSignals.LastUserText"/>).</summary>
+    private static string QueryOf(SelectionCase selectionCase) => selectionCase.Signals().LastUserText ?? "";
 
     private static float Dot(float[] a, float[] b)
     {
@@ -128,21 +129,4 @@ internal sealed class ToolSelectionEmbeddings
             writer.Write(MemoryMarshal.AsBytes(vector.AsSpan()));
         }
     }
-}
-
-/// <summary>
-/// Which texts are embedded. The default is what the gateway sends: <see cref="ToolEmbedder.TextOf(JsonElement)"/>
-/// for tools and the last user message as the query. <c>--parameter-descriptions</c> adds each
-/// parameter's description to the tool text; <c>--previous-turn</c> appends the user message before
-/// the last to the query (docs/benchmarks.md, what was tried).
-/// </summary>
-internal readonly record struct EmbeddingTexts(bool ParameterDescriptions, bool PreviousTurn)
-{
-    public static EmbeddingTexts From(string[] args) => new(args.Contains("--parameter-descriptions"), args.Contains("--previous-turn"));
-
-    public string ToolText(JsonElement tool) => ToolEmbedder.TextOf(tool, ParameterDescriptions);
-
-    /// <summary>The case's query: its last user message (<see cref="ToolSignals.LastUserText"/>), then with <see cref="PreviousTurn"/> the user message before it, if any.</summary>
-    public string Query(SelectionCase selectionCase, ToolSignals signals) =>
-        PreviousTurn && selectionCase.PreviousUserMessage is { Length: > 0 } previous ? $"{signals.LastUserText}\n{previous}" : signals.LastUserText ?? "";
 }

@@ -24,7 +24,7 @@ internal static class ToolSelectionRanks
                 var tools = catalogTools.Select(t => t.Profile).ToList();
                 var signals = c.Signals();
                 var scores = new float[tools.Count];
-                ToolSelector.Rank(tools, signals, settings, scores, embeddings?.Similarity(c, signals, catalogTools));
+                ToolSelector.Rank(tools, signals, settings, scores, embeddings?.Similarity(signals, catalogTools));
                 var order = Enumerable.Range(0, tools.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
                 var worst = c.Gold.Where(g => !signals.UsedTools.Contains(g)).Select(g => order.IndexOf(tools.FindIndex(t => t.Name == g)) + 1).DefaultIfEmpty(0).Max();
                 cases++;

@@ -24,7 +24,7 @@ internal static class ToolSelectionRun
             var catalogTools = pooled ? pools![family] : selectionCase.Candidates.Select(n => data.Tools[n]).ToList();
             var tools = catalogTools.Select(t => t.Profile).ToList();
             var signals = selectionCase.Signals();
-            var similarity = embeddings?.Similarity(selectionCase, signals, catalogTools);
+            var similarity = embeddings?.Similarity(signals, catalogTools);
             var started = Stopwatch.GetTimestamp();
             var selection = ToolSelector.Select(tools, signals, settings, similarity, searchToolTokens);
             var elapsed = Stopwatch.GetElapsedTime(started);

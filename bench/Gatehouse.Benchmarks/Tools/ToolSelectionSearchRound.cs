@@ -31,7 +31,7 @@ internal static partial class ToolSelectionSearchRound
             var catalogTools = selectionCase.Candidates.Select(n => data.Tools[n]).ToList();
             var profiles = catalogTools.Select(t => t.Profile).ToArray();
             var signals = selectionCase.Signals();
-            var similarity = embeddings?.Similarity(selectionCase, signals, catalogTools);
+            var similarity = embeddings?.Similarity(signals, catalogTools);
             var selection = ToolSelector.Select(profiles, signals, settings, similarity, searchToolTokens);
             var request = new ToolRequest
             {

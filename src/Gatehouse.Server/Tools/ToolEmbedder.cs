@@ -111,15 +111,7 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
     }
 
     /// <summary>What a tool is embedded as: its name and parameter names as words (a model reads words, not identifiers) and its description, e.g. <c>get weather: Get the forecast. Parameters: city, days.</c> for <c>get_weather</c>.</summary>
-    public static string TextOf(JsonElement tool) => TextOf(tool, parameterDescriptions: false);
-
-    /// <summary>
-    /// <see cref="TextOf(JsonElement)"/>, with each top-level parameter's description (its first
-    /// <see cref="ParameterDescriptionWords"/> words) in parentheses after its name when
-    /// <paramref name="parameterDescriptions"/> is set, e.g. <c>Parameters: city (the city to look up), days.</c>
-    /// The benchmark compares the two texts (docs/benchmarks.md).
-    /// </summary>
-    public static string TextOf(JsonElement tool, bool parameterDescriptions)
+    public static string TextOf(JsonElement tool)
     {
         var function = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? f : tool;
         if (function.ValueKind != JsonValueKind.Object)
@@ -133,7 +125,7 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         if ((function.TryGetProperty("parameters", out var p) || function.TryGetProperty("input_schema", out p)) && p.ValueKind == JsonValueKind.Object
             && p.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
         {
-            var names = properties.EnumerateObject().Select(property => IdentifierWords.Split(property.Name) + (parameterDescriptions ? ParameterDescription(property.Value) : "")).ToList();
+            var names = properties.EnumerateObject().Select(static property => IdentifierWords.Split(property.Name)).ToList();
             if (names.Count > 0)
             {
                 text += " Parameters: " + string.Join(", ", names) + ".";
@@ -141,22 +133,6 @@ internal sealed partial class ToolEmbedder(IServiceProvider services, ToolEmbedd
         }
 
         return text;
-    }
-
-    /// <summary>Words of a parameter's description kept in its tool's text: the model reads 256 word pieces of it at most.</summary>
-    internal const int ParameterDescriptionWords = 20;
-
-    /// <summary><c> (its description)</c>, cut at <see cref="ParameterDescriptionWords"/> words, without a closing full stop; empty when it has none.</summary>
-    private static string ParameterDescription(JsonElement schema)
-    {
-        if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("description", out var d) || d.ValueKind != JsonValueKind.String)
-        {
-            return "";
-        }
-
-        var words = d.GetString()!.Split((char[]?)null, ParameterDescriptionWords + 1, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var kept = string.Join(' ', words.Take(ParameterDescriptionWords)).TrimEnd('.', ' ');
-        return kept.Length == 0 ? "" : $" ({kept})";
     }
 
     /// <summary>The text of the client's <paramref name="index"/>th tool, read now: the request's body does not outlive the request, a fill may.</summary>

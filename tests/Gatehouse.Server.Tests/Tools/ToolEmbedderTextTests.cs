@@ -4,41 +4,26 @@ using Xunit;
 
 namespace Gatehouse.Tests.Tools;
 
-/// <summary>What a tool is embedded as (<see cref="ToolEmbedder.TextOf(JsonElement)"/>), and the text with parameter descriptions the benchmark compares it with.</summary>
+/// <summary>What a tool is embedded as (<see cref="ToolEmbedder.TextOf(JsonElement)"/>): names as words, the description, parameter names.</summary>
 public sealed class ToolEmbedderTextTests
 {
-    private const string Weather = """
-        {"type":"function","function":{"name":"get_weather","description":"Get the forecast.","parameters":{"type":"object","properties":{
-          "city":{"type":"string","description":"The city to look up."},
-          "days_ahead":{"type":"integer"}}}}}
-        """;
-
-    private static string TextOf(string tool, bool parameterDescriptions)
-    {
-        using var document = JsonDocument.Parse(tool);
-        return ToolEmbedder.TextOf(document.RootElement, parameterDescriptions);
-    }
-
     [Fact]
     public void TextOf_NameWordsDescriptionAndParameterNames()
     {
-        using var document = JsonDocument.Parse(Weather);
+        using var document = JsonDocument.Parse("""
+            {"type":"function","function":{"name":"get_weather","description":"Get the forecast.","parameters":{"type":"object","properties":{
+              "city":{"type":"string","description":"The city to look up."},
+              "days_ahead":{"type":"integer"}}}}}
+            """);
 
         Assert.Equal("get weather: Get the forecast. Parameters: city, days ahead.", ToolEmbedder.TextOf(document.RootElement));
-        Assert.Equal(ToolEmbedder.TextOf(document.RootElement), TextOf(Weather, parameterDescriptions: false));
     }
 
     [Fact]
-    public void TextOf_WithParameterDescriptions_AddsEachInParentheses_WithoutItsFullStop()
-        => Assert.Equal("get weather: Get the forecast. Parameters: city (The city to look up), days ahead.", TextOf(Weather, parameterDescriptions: true));
-
-    [Fact]
-    public void TextOf_WithParameterDescriptions_CutsEachAtItsWordLimit()
+    public void TextOf_ReadsAnthropicDefinitionsToo()
     {
-        var words = Enumerable.Range(1, ToolEmbedder.ParameterDescriptionWords + 5).Select(i => $"w{i}").ToArray();
-        var description = string.Join(@"  \n", words); // words apart by spaces and escaped newlines
-        var tool = "{\"name\":\"f\",\"description\":\"d\",\"input_schema\":{\"properties\":{\"x\":{\"description\":\"" + description + "\"}}}}";
+        using var document = JsonDocument.Parse("""{"name":"sendEmail","description":"Sends mail.","input_schema":{"type":"object","properties":{"toAddress":{"type":"string"}}}}""");
 
-        Assert.Equal($"f: d Parameters: x ({string.Join(' ', words.Take(ToolEmbedder.ParameterDescriptionWords))}).", TextOf(tool, parameterDescriptions: true));
+        Assert.Equal("send Email: Sends mail. Parameters: to Address.", ToolEmbedder.TextOf(document.RootElement));
     }
 }
