@@ -12,6 +12,13 @@ internal sealed partial class ToolEmbedder
     /// <summary>How long a fill may run after the calls waiting for it have moved on.</summary>
     internal static readonly TimeSpan FillTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Tools per embeddings call of a fill. Providers cap a call (OpenAI: 2,048 inputs, 300,000
+    /// tokens), and each chunk's vectors are cached as it lands, so a fill cut short still leaves
+    /// its finished chunks for the next call.
+    /// </summary>
+    internal const int FillChunkSize = 256;
+
     private readonly ConcurrentDictionary<(string Model, UInt128 Tools), Lazy<Task<float[][]?>>> _fills = new();
 
     /// <summary>
@@ -35,17 +42,23 @@ internal sealed partial class ToolEmbedder
         {
             using var bound = new CancellationTokenSource(FillTimeout, timeProvider);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, lifetime.ApplicationStopping);
-            var answer = await client.SendAsync(new PipelineCall(caller, EmbeddingsJson.Request(key.Model, texts)), ApiOperation.Embeddings, linked.Token);
-            if (!answer.Succeeded)
+            var vectors = new float[texts.Length][];
+            for (var start = 0; start < texts.Length; start += FillChunkSize)
             {
-                LogFailed(logger, key.Model, $"status {answer.StatusCode}, {answer.Record?.ErrorClass ?? "no error class"}");
-                return null;
-            }
+                var chunk = texts[start..Math.Min(texts.Length, start + FillChunkSize)];
+                var answer = await client.SendAsync(new PipelineCall(caller, EmbeddingsJson.Request(key.Model, chunk)), ApiOperation.Embeddings, linked.Token);
+                if (!answer.Succeeded)
+                {
+                    LogFailed(logger, key.Model, $"status {answer.StatusCode}, {answer.Record?.ErrorClass ?? "no error class"}");
+                    return null;
+                }
 
-            var vectors = EmbeddingsJson.ReadVectors(answer.Body.Span, texts.Length);
-            for (var i = 0; i < vectors.Length; i++)
-            {
-                cache.Add(key.Model, hashes[i], vectors[i]);
+                var embedded = EmbeddingsJson.ReadVectors(answer.Body.Span, chunk.Length);
+                for (var i = 0; i < embedded.Length; i++)
+                {
+                    vectors[start + i] = embedded[i];
+                    cache.Add(key.Model, hashes[start + i], embedded[i]);
+                }
             }
 
             return vectors;

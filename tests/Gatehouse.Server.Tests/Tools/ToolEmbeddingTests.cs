@@ -263,6 +263,27 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALongToolList_IsEmbeddedInChunks_AndNotAgain()
+    {
+        var names = Enumerable.Range(0, ToolEmbedder.FillChunkSize + 44).Select(i => $"tool_{i}").ToArray();
+        var body = $$"""{"model":"fake-model","messages":[{"role":"user","content":"run the job please"}],"tools":[{{string.Join(",", names.Select(n => ToolCatalog.Definition(n, "Runs the job " + n + ".", "input")))}}]}""";
+        await using var server = await StartAsync("sim-embedding");
+        using var client = server.CreateClient();
+
+        for (var call = 0; call < 2; call++)
+        {
+            using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("lexical+embedding", Header(response, "x-gatehouse-tools-ranking"));
+        }
+
+        // The message once, the tools in two calls (256 + 44); the second chat call needed nothing.
+        var records = await server.WaitForRecordsAsync(5);
+        Assert.Equal(2, records.Count(r => r.Endpoint == "chat.completions"));
+        Assert.Equal(3, records.Count(r => r.Endpoint == "embeddings"));
+    }
+
+    [Fact]
     public async Task FailingEmbeddings_FallBackToLexicalRanking_WithAWarning()
     {
         _upstream.Handler = (context, request) => request.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal)
