@@ -231,14 +231,14 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
             var inputs = JsonDocument.Parse(request.Body).RootElement.GetProperty("input").GetArrayLength();
             if (inputs > 1)
             {
-                await Task.Delay(400, context.RequestAborted);
+                await Task.Delay(1500, context.RequestAborted);
             }
 
             var data = string.Join(",", Enumerable.Range(0, inputs).Select(i => $$"""{"object":"embedding","index":{{i}},"embedding":[{{i + 1}},1,0]}"""));
             await FakeResponses.WriteChatCompletionAsync(context, $$$"""{"object":"list","data":[{{{data}}}],"model":"upstream-embedding","usage":{"prompt_tokens":{{{inputs}}},"total_tokens":{{{inputs}}}}}""");
         };
         var logs = new FakeLogCollector();
-        await using var server = await StartAsync("fake-embedder", embeddingTimeoutMs: "100", configure: b => b.Logging.AddProvider(new FakeLoggerProvider(logs)));
+        await using var server = await StartAsync("fake-embedder", embeddingTimeoutMs: "300", configure: b => b.Logging.AddProvider(new FakeLoggerProvider(logs)));
         using var client = server.CreateClient();
 
         using (var first = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct))
