@@ -19,7 +19,17 @@ internal sealed partial class ToolEmbedder
     /// </summary>
     internal const int FillChunkSize = 256;
 
+    /// <summary>How long a set of tools whose fill failed is ranked lexically before a fill is tried again.</summary>
+    internal static readonly TimeSpan FailedFillBackoff = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<(string Model, UInt128 Tools), Lazy<Task<float[][]?>>> _fills = new();
+
+    /// <summary>
+    /// When each recently failed set may be tried again. Without it, a fill that fails every time
+    /// (a provider refusing the request, a key without access) would be re-sent, in full, by every
+    /// call; the circuit breaker stops that for server errors but not for refusals.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Model, UInt128 Tools), DateTimeOffset> _failedUntil = new();
 
     /// <summary>
     /// Embeds tools not in the cache and adds them to it: one embeddings call per distinct set of
@@ -27,11 +37,22 @@ internal sealed partial class ToolEmbedder
     /// the process (and <see cref="FillTimeout"/>), not to the call that started it, so a first call
     /// with a long tool list that gives up at <c>Tools:EmbeddingTimeoutMs</c> still leaves the
     /// vectors for the next; otherwise a list too long to embed within the timeout would be
-    /// re-sent, and never cached, on every call. Null when the fill failed (logged).
+    /// re-sent, and never cached, on every call. Null when the fill failed (logged), and for
+    /// <see cref="FailedFillBackoff"/> after a failure without trying again.
     /// </summary>
     private Task<float[][]?> FillAsync(PipelineClient client, CallerIdentity caller, string model, UInt128[] hashes, string[] texts)
     {
         var key = (model, XxHash128.HashToUInt128(MemoryMarshal.AsBytes(hashes.AsSpan())));
+        if (_failedUntil.TryGetValue(key, out var until))
+        {
+            if (timeProvider.GetUtcNow() < until)
+            {
+                return Task.FromResult<float[][]?>(null);
+            }
+
+            _failedUntil.TryRemove(key, out _);
+        }
+
         return _fills.GetOrAdd(key, k => new Lazy<Task<float[][]?>>(() => RunFillAsync(k, client, caller, hashes, texts))).Value;
     }
 
@@ -50,7 +71,7 @@ internal sealed partial class ToolEmbedder
                 if (!answer.Succeeded)
                 {
                     LogFailed(logger, key.Model, $"status {answer.StatusCode}, {answer.Record?.ErrorClass ?? "no error class"}");
-                    return null;
+                    return Failed(key);
                 }
 
                 var embedded = EmbeddingsJson.ReadVectors(answer.Body.Span, chunk.Length);
@@ -66,11 +87,22 @@ internal sealed partial class ToolEmbedder
         catch (Exception e) when (e is not OperationCanceledException || !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             LogFailed(logger, key.Model, e.GetType().Name + ": " + e.Message);
-            return null;
+            return Failed(key);
         }
         finally
         {
             _fills.TryRemove(key, out _);
         }
+    }
+
+    private float[][]? Failed((string Model, UInt128 Tools) key)
+    {
+        if (_failedUntil.Count >= ToolEmbeddingCache.QueryCapacity)
+        {
+            _failedUntil.Clear();
+        }
+
+        _failedUntil[key] = timeProvider.GetUtcNow() + FailedFillBackoff;
+        return null;
     }
 }

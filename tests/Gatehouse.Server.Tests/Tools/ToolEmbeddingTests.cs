@@ -284,6 +284,35 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AToolFillTheProviderRefuses_IsNotResentByEveryCall()
+    {
+        // The message embeds; the tools are refused (a 400, which no circuit breaker counts).
+        _upstream.Handler = (context, request) =>
+        {
+            if (!request.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal))
+            {
+                return FakeResponses.WriteChatCompletionAsync(context);
+            }
+
+            return JsonDocument.Parse(request.Body).RootElement.GetProperty("input").GetArrayLength() > 1
+                ? FakeResponses.WriteChatCompletionAsync(context, """{"error":{"message":"too many inputs","type":"invalid_request_error"}}""", 400)
+                : FakeResponses.WriteChatCompletionAsync(context, """{"object":"list","data":[{"object":"embedding","index":0,"embedding":[1,0,0]}],"model":"upstream-embedding","usage":{"prompt_tokens":1,"total_tokens":1}}""");
+        };
+        await using var server = await StartAsync("fake-embedder");
+        using var client = server.CreateClient();
+
+        for (var call = 0; call < 3; call++)
+        {
+            using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(Body("run the job please")), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("lexical", Header(response, "x-gatehouse-tools-ranking"));
+        }
+
+        var fills = _upstream.Received.Count(r => r.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal) && JsonDocument.Parse(r.Body).RootElement.GetProperty("input").GetArrayLength() > 1);
+        Assert.Equal(1, fills);
+    }
+
+    [Fact]
     public async Task FailingEmbeddings_FallBackToLexicalRanking_WithAWarning()
     {
         _upstream.Handler = (context, request) => request.PathAndQuery.EndsWith("/embeddings", StringComparison.Ordinal)
