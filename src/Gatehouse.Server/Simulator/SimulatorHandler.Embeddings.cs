@@ -44,9 +44,7 @@ internal sealed partial class SimulatorHandler
         try
         {
             using var w = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions);
-            w.WriteStartObject();
-            w.WriteString("object"u8, "list"u8);
-            w.WriteStartArray("data"u8);
+            EmbeddingsAnswerJson.WriteStart(w);
             var single = input.ValueKind == JsonValueKind.String || input[0].ValueKind == JsonValueKind.Number;
             var count = single ? 1 : input.GetArrayLength();
             for (var index = 0; index < count; index++)
@@ -55,20 +53,10 @@ internal sealed partial class SimulatorHandler
                 tokens += item.ValueKind == JsonValueKind.String ? _tokenCounter.CountTokens(item.GetString()!) : item.GetArrayLength();
                 var values = vector.AsSpan(0, dimensions);
                 FillVector(values, Fnv1a.Hash(JsonMarshal.GetRawUtf8Value(item)));
-                w.WriteStartObject();
-                w.WriteString("object"u8, "embedding"u8);
-                w.WriteNumber("index"u8, index);
-                EmbeddingVectorJson.Write(w, values, base64);
-                w.WriteEndObject();
+                EmbeddingsAnswerJson.WriteItem(w, index, values, base64);
             }
 
-            w.WriteEndArray();
-            w.WriteString("model"u8, model);
-            w.WriteStartObject("usage"u8);
-            w.WriteNumber("prompt_tokens"u8, tokens);
-            w.WriteNumber("total_tokens"u8, tokens);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            EmbeddingsAnswerJson.WriteEnd(w, model, tokens);
         }
         finally
         {

@@ -104,25 +104,13 @@ internal sealed class LocalModelHandler(LocalEmbeddingModels models) : HttpMessa
         var buffer = new ArrayBufferWriter<byte>(128 + (vectors.Length * LocalEmbeddingModel.Dimensions * (base64 ? 6 : 12)));
         using (var w = new Utf8JsonWriter(buffer))
         {
-            w.WriteStartObject();
-            w.WriteString("object"u8, "list"u8);
-            w.WriteStartArray("data"u8);
+            EmbeddingsAnswerJson.WriteStart(w);
             for (var index = 0; index < vectors.Length; index++)
             {
-                w.WriteStartObject();
-                w.WriteString("object"u8, "embedding"u8);
-                w.WriteNumber("index"u8, index);
-                EmbeddingVectorJson.Write(w, vectors[index], base64);
-                w.WriteEndObject();
+                EmbeddingsAnswerJson.WriteItem(w, index, vectors[index], base64);
             }
 
-            w.WriteEndArray();
-            w.WriteString("model"u8, model);
-            w.WriteStartObject("usage"u8);
-            w.WriteNumber("prompt_tokens"u8, tokens);
-            w.WriteNumber("total_tokens"u8, tokens);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            EmbeddingsAnswerJson.WriteEnd(w, model, tokens);
         }
 
         return buffer.WrittenMemory;
