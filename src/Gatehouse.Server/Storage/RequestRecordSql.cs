@@ -44,6 +44,14 @@ internal static class RequestRecordSql
 
     public const string SelectById = SelectColumns + "\nWHERE id = @Id";
 
+    /// <summary>What one key's calls cost since a moment (the key index covers it).</summary>
+    public const string SumCostByKey =
+        "SELECT COALESCE(SUM(cost_pusd), 0) FROM request_records WHERE key_id = @Subject AND timestamp_us >= @FromUs";
+
+    /// <summary>What every key of one owner cost since a moment (an owner never changes, so the key table says whose calls they were).</summary>
+    public const string SumCostByOwner =
+        "SELECT COALESCE(SUM(cost_pusd), 0) FROM request_records WHERE key_id IN (SELECT id FROM virtual_keys WHERE owner = @Subject) AND timestamp_us >= @FromUs";
+
     /// <summary>
     /// Builds the page query: filters, then the keyset condition "strictly after the cursor" in
     /// (timestamp desc, id desc) order, fetching one row more than the page to know whether another follows.

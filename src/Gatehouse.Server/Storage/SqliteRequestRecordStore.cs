@@ -45,4 +45,31 @@ internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) 
         return RequestRecordSql.ToPage(rows.AsList(), limit);
     }
 
+    public Task<decimal> SumCostByKeyAsync(string keyId, DateTimeOffset from, CancellationToken cancellationToken) =>
+        SumCostAsync(RequestRecordSql.SumCostByKey, keyId, from, cancellationToken);
+
+    public Task<decimal> SumCostByOwnerAsync(string owner, DateTimeOffset from, CancellationToken cancellationToken) =>
+        SumCostAsync(RequestRecordSql.SumCostByOwner, owner, from, cancellationToken);
+
+    private async Task<decimal> SumCostAsync(string sql, string subject, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        var picoDollars = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            sql, new { Subject = subject, FromUs = StorageValues.ToUnixMicroseconds(from) }, cancellationToken: cancellationToken));
+        return StorageValues.FromPicoDollars(picoDollars);
+    }
+
+    /// <summary>
+    /// With <c>synchronous=NORMAL</c> a commit reaches the write-ahead log but is synced only at a
+    /// checkpoint; a FULL checkpoint syncs the log and copies it into the database file. It waits
+    /// (busy timeout) for other writers and reports busy if it could not finish.
+    /// </summary>
+    public async Task<bool> MakeDurableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(FULL);";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) && reader.GetInt64(0) == 0;
+    }
 }

@@ -183,5 +183,12 @@ public sealed class RequestRecordTests
         public Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken) =>
             Task.FromResult(new RequestRecordPage([.. Stored.Values], null));
 
+        public Task<decimal> SumCostByKeyAsync(string keyId, DateTimeOffset from, CancellationToken cancellationToken) =>
+            Task.FromResult(Stored.Values.Where(r => r.KeyId == keyId && r.Timestamp >= from).Sum(r => r.CostUsd));
+
+        public Task<decimal> SumCostByOwnerAsync(string owner, DateTimeOffset from, CancellationToken cancellationToken) => Task.FromResult(0m);
+
+        public Task<bool> MakeDurableAsync(CancellationToken cancellationToken) => Task.FromResult(!Failing);
+
     }
 }
