@@ -18,8 +18,11 @@ public sealed class GatehouseOptions
     /// <summary>Largest accepted request body on <c>/v1/*</c>; bigger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
 
-    /// <summary>Request records waiting for the database; when full, new records are dropped and counted.</summary>
+    /// <summary>Request records waiting in memory for the database; when full, journaled records wait in the journal instead, and others are dropped and counted.</summary>
     public int RecordQueueCapacity { get; set; } = 50_000;
+
+    /// <summary>The record journal: every record on disk before its answer completes.</summary>
+    public RecordOptions Records { get; set; } = new();
 
     /// <summary>
     /// The most retries per deployment a client may ask for with the <c>x-gatehouse-retries</c>

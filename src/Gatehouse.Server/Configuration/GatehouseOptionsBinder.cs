@@ -53,6 +53,13 @@ internal static class GatehouseOptionsBinder
                 case nameof(GatehouseOptions.RecordQueueCapacity):
                     options.RecordQueueCapacity = Guarded(child, static c => c.Get<int>(Strict));
                     break;
+                case nameof(GatehouseOptions.Records):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Records, Strict);
+                        return options.Records;
+                    });
+                    break;
                 case nameof(GatehouseOptions.MaxRequestedRetries):
                     options.MaxRequestedRetries = Guarded(child, static c => c.Get<int>(Strict));
                     break;

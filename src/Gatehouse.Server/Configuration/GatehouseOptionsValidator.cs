@@ -204,6 +204,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:RecordQueueCapacity must be at least 1.");
         }
 
+        if (options.Records.JournalSyncMilliseconds is < 0 or > 60_000)
+        {
+            failures.Add($"{root}:Records:JournalSyncMilliseconds must be between 0 (flush every record) and 60000.");
+        }
+
         if (options.MaxRequestedRetries is < 0 or > 10)
         {
             failures.Add($"{root}:MaxRequestedRetries must be between 0 and 10.");

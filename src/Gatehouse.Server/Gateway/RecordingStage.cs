@@ -1,12 +1,15 @@
-using Gatehouse.Providers;
 using Gatehouse.OpenAI;
+using Gatehouse.Providers;
+using Microsoft.AspNetCore.Http.Features;
 using Gatehouse.Records;
 
 namespace Gatehouse.Gateway;
 
 /// <summary>
 /// Gives every authenticated call an id and exactly one record, whatever happens further in:
-/// success, a rejected body, an upstream failure, the client hanging up, or a bug.
+/// success, a rejected body, an upstream failure, the client hanging up, or a bug. The record is
+/// in the journal before the client can see its answer complete: the client's body goes through an
+/// <see cref="AnswerCompletionGate"/> that holds the answer's last bytes until the record is taken.
 /// </summary>
 internal sealed partial class RecordingStage(RequestRecordWriter writer, TimeProvider timeProvider, ILogger<RecordingStage> logger) : IGatewayStage
 {
@@ -16,6 +19,8 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
         context.Http.Response.Headers[GatehouseHeaders.RequestId] = context.RequestId.ToString();
+        var inProcess = context.Http.Features.Get<InProcessCall>();
+        var gate = inProcess is null ? InstallGate(context) : null;
         try
         {
             await next(context);
@@ -31,19 +36,53 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
             LogUnhandled(ex, context.RequestId);
             var error = new OpenAIError(StatusCodes.Status500InternalServerError, $"Gatehouse failed to process the request (request id {context.RequestId}).", "server_error", Code: "internal_error");
             context.Fail(error);
-            if (!context.Http.Response.HasStarted)
+            if (!context.Http.Response.HasStarted && gate?.Body.HoldsCompletion != true)
             {
                 await context.WriteErrorAsync(error);
             }
         }
         finally
         {
+            if (gate is { } installed)
+            {
+                await FlushAsync(installed.Feature, context);
+            }
+
             var record = BuildRecord(context);
-            writer.TryEnqueue(record);
-            if (context.Http.Features.Get<InProcessCall>() is { } inProcess)
+            writer.Accept(record);
+            if (inProcess is not null)
             {
                 inProcess.Record = record;
             }
+
+            if (gate is { } held)
+            {
+                await held.Body.ReleaseAsync(context.Aborted);
+                context.Http.Features.Set(held.Original);
+            }
+        }
+    }
+
+    /// <summary>Puts the client's body behind a gate that keeps its completing bytes until the record is taken.</summary>
+    private static GatedBody InstallGate(GatewayContext context)
+    {
+        var original = context.Http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        var body = new AnswerCompletionGate(original.Stream, context.Http.Response, AnswerCompletionGate.StreamEndMarker(context.Dialect));
+        var feature = new StreamResponseBodyFeature(body, original);
+        context.Http.Features.Set<IHttpResponseBodyFeature>(feature);
+        return new GatedBody(body, feature, original);
+    }
+
+    /// <summary>Pushes what stages wrote to the body's pipe writer but did not flush into the gate.</summary>
+    private static async Task FlushAsync(StreamResponseBodyFeature feature, GatewayContext context)
+    {
+        try
+        {
+            await feature.Writer.FlushAsync(context.Aborted);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client is gone; the record already says so, or is about to.
         }
     }
 
@@ -77,6 +116,9 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         ToolTokensSent = context.Tools?.SentTokens,
         ToolSearchRounds = context.Tools?.SearchRounds,
     };
+
+    /// <summary>The client's body while the gate is in: the gate, the feature that writes through it, and the one it replaced.</summary>
+    private sealed record GatedBody(AnswerCompletionGate Body, StreamResponseBodyFeature Feature, IHttpResponseBodyFeature Original);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Unhandled error in request {RequestId}.")]
     private partial void LogUnhandled(Exception exception, Guid requestId);

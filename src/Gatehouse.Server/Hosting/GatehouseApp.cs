@@ -45,6 +45,7 @@ internal static class GatehouseApp
     /// <summary>Validates configuration, migrates the database and loads keys, then starts listening.</summary>
     public static async Task StartAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken = default)
     {
+        app.Services.GetRequiredService<DataDirectory>().EnsureWritable();
         await app.Services.GetRequiredService<GatehouseInitializer>().InitializeAsync(console, cancellationToken);
         await app.StartAsync(cancellationToken);
     }

@@ -7,7 +7,8 @@ namespace Gatehouse.Hosting;
 
 /// <summary>
 /// Everything that must be true before the first request: configuration valid, database migrated,
-/// keys and budgets (with their saved spend) loaded into memory, prompt files and demo prompts
+/// the records an earlier run left in the journal stored, keys and budgets (with their spend
+/// reconciled from the records) loaded into memory, prompt files and demo prompts
 /// loaded, admin key set. Runs before Kestrel starts listening.
 /// </summary>
 internal sealed partial class GatehouseInitializer(
@@ -18,6 +19,8 @@ internal sealed partial class GatehouseInitializer(
     MasterKeyInitializer masterKey,
     IBudgetStore budgetStore,
     BudgetLedger budgetLedger,
+    BudgetReconciler budgetReconciler,
+    Records.RequestRecordWriter records,
     GatehouseTelemetry telemetry,
     Degradation.DegradationState degradation,
     Prompts.PromptInitializer prompts,
@@ -28,11 +31,16 @@ internal sealed partial class GatehouseInitializer(
         _ = telemetry; // created here so its instruments exist from the start
         LogRoutes(routes.Current.Routes.Count);
         await migrator.MigrateAsync(cancellationToken);
+
+        // Before anything reads history or budgets: the records an earlier run journaled but did not store.
+        await records.RecoverAsync(cancellationToken);
         var keys = await keyStore.ListAsync(cancellationToken);
         keyRegistry.Load(keys);
         LogKeys(keys.Count);
         var budgets = await budgetStore.ListAsync(cancellationToken);
-        budgetLedger.Load(budgets, await budgetStore.ListLatestSpendAsync(cancellationToken));
+        var (spend, corrected) = await budgetReconciler.ReconcileAsync(budgets, await budgetStore.ListLatestSpendAsync(cancellationToken), budgetLedger.Now, cancellationToken);
+        budgetLedger.Load(budgets, spend);
+        budgetLedger.MarkUnsaved(corrected);
         LogBudgets(budgets.Count);
         await prompts.InitializeAsync(cancellationToken);
         await masterKey.InitializeAsync(console, cancellationToken);

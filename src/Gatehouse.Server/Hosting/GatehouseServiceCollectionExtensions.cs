@@ -45,6 +45,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
 
         // Keys and storage
+        services.TryAddSingleton(new DataDirectory(configuration.DataDirectory()));
         services.AddSqliteStorage(Path.Combine(configuration.DataDirectory(), "gatehouse.db"));
         services.TryAddSingleton<KeyRegistry>();
         services.TryAddSingleton<KeyService>();
@@ -54,6 +55,7 @@ internal static class GatehouseServiceCollectionExtensions
         // Records
         services.TryAddSingleton<RequestRecordWriter>();
         services.AddHostedService(static sp => sp.GetRequiredService<RequestRecordWriter>());
+        services.AddHostedService<Records.Journal.RecordJournalSync>();
         services.TryAddSingleton<GatehouseTelemetry>();
 
         // Response cache: HybridCache stores answers (in process, plus any IDistributedCache a host registers).
@@ -75,6 +77,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton(static sp => new BudgetLedger(PolicyClock.From(sp)));
         services.TryAddSingleton<BudgetSettings>();
         services.TryAddSingleton<BudgetService>();
+        services.TryAddSingleton<BudgetReconciler>();
         services.TryAddSingleton<WorstCaseCost>();
         services.TryAddSingleton<BudgetSpendWriter>();
         services.AddHostedService(static sp => sp.GetRequiredService<BudgetSpendWriter>());
@@ -136,7 +139,9 @@ internal static class GatehouseServiceCollectionExtensions
 
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatehouseApiJsonContext.Default));
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag])
+            .AddCheck<RecordsHealthCheck>("records", tags: [DatabaseHealthCheck.ReadyTag]);
         return services;
     }
 }

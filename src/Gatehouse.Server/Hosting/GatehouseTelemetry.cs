@@ -19,8 +19,9 @@ internal sealed class GatehouseTelemetry : IDisposable
     {
         _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableCounter("gatehouse.records.written", () => records.WrittenCount, unit: "{record}", description: "Request records stored.");
-        _meter.CreateObservableCounter("gatehouse.records.dropped", () => records.DroppedCount, unit: "{record}", description: "Request records lost because the queue was full or the database failed at shutdown.");
-        _meter.CreateObservableUpDownCounter("gatehouse.records.queued", () => records.QueuedCount, unit: "{record}", description: "Request records waiting for the database.");
+        _meter.CreateObservableCounter("gatehouse.records.dropped", () => records.DroppedCount, unit: "{record}", description: "Request records lost: neither the journal nor the memory queue could take them, or the database refused them for good.");
+        _meter.CreateObservableUpDownCounter("gatehouse.records.queued", () => records.QueuedCount, unit: "{record}", description: "Request records waiting in memory for the database.");
+        _meter.CreateObservableCounter("gatehouse.records.spilled", () => records.Status().Spilled, unit: "{record}", description: "Request records the memory queue could not take, kept in the journal and written from it later.");
         _meter.CreateObservableCounter(
             "gatehouse.cache.calls",
             () => new[]

@@ -1,17 +1,27 @@
 using System.Threading.Channels;
 using Gatehouse.Configuration;
+using Gatehouse.Hosting;
+using Gatehouse.Records.Journal;
 using Gatehouse.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Records;
 
 /// <summary>
-/// Takes records off the hot path: requests enqueue without waiting, and a background loop writes
-/// them in batches. Policy when the database is slow or down: the queue is bounded
-/// (<see cref="GatehouseOptions.RecordQueueCapacity"/>); failed batches are retried with backoff and
-/// never dropped; when the queue is full, new records are dropped, counted in <see cref="DroppedCount"/>
-/// and logged. Shutdown stops taking new work only after the server has drained its requests, then
-/// writes everything queued.
+/// Takes records off the hot path and into the database without losing them. A call hands its
+/// record over with <see cref="Accept"/>, which appends it to the journal (a file write, before the
+/// call's answer completes) and queues it in memory; a background loop writes the queue in batches.
 /// </summary>
+/// <remarks>
+/// Loss policy. The database being slow or down loses nothing: failed batches are retried with
+/// backoff, and when the memory queue (<see cref="GatehouseOptions.RecordQueueCapacity"/>) is full a
+/// journaled record waits in its journal file instead, read back once the queue has drained. A
+/// record is lost only when the journal cannot take it (a full disk; or the journal is off) and the
+/// queue is full too; that is counted in <see cref="DroppedCount"/>, logged with running totals at
+/// most every <see cref="ReportInterval"/>, shown by <c>/api/status</c>, and makes readiness degraded.
+/// Records still unwritten when the process stops (or is killed) are in the journal and are written
+/// at the next start, before anything else reads the history.
+/// </remarks>
 internal sealed partial class RequestRecordWriter : BackgroundService
 {
     private const int MaxBatchSize = 500;
@@ -24,120 +34,140 @@ internal sealed partial class RequestRecordWriter : BackgroundService
     private static readonly TimeSpan BatchLinger = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
-    private readonly Channel<RequestRecord> _channel;
+    /// <summary>How often the loop looks after the journal when no records arrive (read back, close, delete files).</summary>
+    private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>A segment this old that took records is closed, so it can be deleted once they are stored.</summary>
+    private static readonly TimeSpan SegmentMaxAge = TimeSpan.FromSeconds(30);
+
+    /// <summary>Losses and failures are logged at most this often, each time with the running totals.</summary>
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after the last loss or failure readiness stays degraded.</summary>
+    public static readonly TimeSpan TroubleWindow = TimeSpan.FromSeconds(60);
+
+    private readonly Channel<QueuedRecord> _channel;
     private readonly IRequestRecordStore _store;
+    private readonly IOptions<GatehouseOptions> _options;
+    private readonly DataDirectory _dataDirectory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RequestRecordWriter> _logger;
+    private RecordJournal? _journal;
     private long _dropped;
+    private long _rejected;
     private long _written;
-    private long _lastDropLogTicks;
+    private long _spilled;
+    private long _replayed;
+    private long _writeFailures;
+    private long _consecutiveWriteFailures;
+    private long _lastLossAt;
+    private long _lastWriteAt;
+    private string? _lastWriteError;
 
-    public RequestRecordWriter(IRequestRecordStore store, Microsoft.Extensions.Options.IOptions<GatehouseOptions> options, TimeProvider timeProvider, ILogger<RequestRecordWriter> logger)
+    public RequestRecordWriter(IRequestRecordStore store, IOptions<GatehouseOptions> options, DataDirectory dataDirectory, TimeProvider timeProvider, ILogger<RequestRecordWriter> logger)
     {
         _store = store;
+        _options = options;
+        _dataDirectory = dataDirectory;
         _timeProvider = timeProvider;
         _logger = logger;
-        _channel = Channel.CreateBounded<RequestRecord>(new BoundedChannelOptions(options.Value.RecordQueueCapacity)
+        _channel = Channel.CreateBounded<QueuedRecord>(new BoundedChannelOptions(options.Value.RecordQueueCapacity)
         {
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite this means "refuse", so we can count the drop
+            FullMode = BoundedChannelFullMode.Wait, // with TryWrite this means "refuse", so the record can go to the journal
             SingleReader = true,
             SingleWriter = false,
         });
     }
 
-    public long DroppedCount => Interlocked.Read(ref _dropped);
+    /// <summary>Records lost: neither the journal nor the memory queue could take them, or the database refused them for good.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped) + Interlocked.Read(ref _rejected);
 
     public long WrittenCount => Interlocked.Read(ref _written);
 
     public int QueuedCount => _channel.Reader.Count;
 
-    /// <summary>Queues a record without blocking. Returns false (and counts the loss) when the queue is full or closed.</summary>
-    public bool TryEnqueue(RequestRecord record)
+    /// <summary>
+    /// Takes a call's record: into the journal first (so it survives the process dying from here
+    /// on), then into the memory queue. Never blocks on the database and never throws.
+    /// </summary>
+    public void Accept(RequestRecord record)
     {
-        if (_channel.Writer.TryWrite(record))
+        var segment = _journal?.Append(record);
+        if (_channel.Writer.TryWrite(new QueuedRecord(record, segment)))
         {
-            return true;
+            return;
         }
 
-        var dropped = Interlocked.Increment(ref _dropped);
-        var now = _timeProvider.GetTimestamp();
-        var last = Interlocked.Read(ref _lastDropLogTicks);
-        if (_timeProvider.GetElapsedTime(last, now) > TimeSpan.FromSeconds(10) && Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
+        if (segment is not null)
         {
-            LogDropping(dropped);
+            // The queue is full (the database is behind) or closed (shutting down): the journal keeps it.
+            segment.MarkSpilled();
+            Interlocked.Increment(ref _spilled);
+            return;
         }
 
-        return false;
+        Interlocked.Increment(ref _dropped);
+        Volatile.Write(ref _lastLossAt, _timeProvider.GetTimestamp());
+        ReportIfDue();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Opens the journal (when on) and writes into the database every record an earlier run left in
+    /// it, then deletes its files. Runs at start, after migrations and before anything reads history.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<RequestRecord>(MaxBatchSize);
-        var reader = _channel.Reader;
-
-        // The loop ends only when the channel is completed (in StopAsync) and drained, not on stoppingToken.
-        while (await reader.WaitToReadAsync(CancellationToken.None))
+        var options = _options.Value.Records;
+        if (!options.Journal)
         {
-            if (!stoppingToken.IsCancellationRequested && reader.Count < MaxBatchSize)
-            {
-                await Task.Delay(BatchLinger, _timeProvider, CancellationToken.None);
-            }
-
-            while (batch.Count < MaxBatchSize && reader.TryRead(out var record))
-            {
-                batch.Add(record);
-            }
-
-            await WriteWithRetryAsync(batch, stoppingToken);
-            batch.Clear();
+            return;
         }
+
+        _journal = RecordJournal.Open(_dataDirectory.Path, syncEveryAppend: options.JournalSyncMilliseconds == 0, _timeProvider);
+        var (records, segments) = await ReplayAsync(recoveredOnly: true, cancellationToken);
+        if (segments > 0)
+        {
+            LogRecovered(records, segments);
+        }
+
+        await PruneJournalAsync(cancellationToken);
+    }
+
+    /// <summary>The journal, for its background sync; null when it is off (or before start).</summary>
+    public RecordJournal? Journal => _journal;
+
+    public RecordWriterStatus Status()
+    {
+        var lastLoss = Volatile.Read(ref _lastLossAt);
+        var lastWrite = Volatile.Read(ref _lastWriteAt);
+        return new RecordWriterStatus(
+            QueuedCount,
+            WrittenCount,
+            Interlocked.Read(ref _spilled),
+            Interlocked.Read(ref _replayed),
+            Interlocked.Read(ref _dropped),
+            Interlocked.Read(ref _rejected),
+            Interlocked.Read(ref _writeFailures),
+            Interlocked.Read(ref _consecutiveWriteFailures),
+            Volatile.Read(ref _lastWriteError),
+            lastWrite == 0 ? null : _timeProvider.GetElapsedTime(lastWrite),
+            lastLoss == 0 ? null : _timeProvider.GetElapsedTime(lastLoss),
+            _journal?.Status());
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _channel.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
-        var remaining = _channel.Reader.Count;
-        if (remaining > 0)
-        {
-            LogLostAtShutdown(remaining);
-        }
+        _journal?.Dispose();
     }
 
-    private async Task WriteWithRetryAsync(List<RequestRecord> batch, CancellationToken stoppingToken)
+    public override void Dispose()
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _store.InsertBatchAsync(batch, CancellationToken.None);
-                Interlocked.Add(ref _written, batch.Count);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogWriteFailed(ex, batch.Count, attempt, delay);
-                if (stoppingToken.IsCancellationRequested && attempt >= 3)
-                {
-                    // Shutting down and the database still fails: give up rather than hang the host.
-                    Interlocked.Add(ref _dropped, batch.Count);
-                    LogLostAtShutdown(batch.Count);
-                    return;
-                }
-
-                await Task.Delay(delay, _timeProvider, CancellationToken.None);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
+        _journal?.Dispose();
+        base.Dispose();
     }
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Request record queue is full; records are being dropped ({DroppedTotal} so far). The database is slower than the traffic.")]
-    private partial void LogDropping(long droppedTotal);
-
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Writing {Count} request records failed (attempt {Attempt}); retrying in {Delay}.")]
-    private partial void LogWriteFailed(Exception exception, int count, int attempt, TimeSpan delay);
-
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Error, Message = "{Count} request records could not be written before shutdown and are lost.")]
-    private partial void LogLostAtShutdown(int count);
+    /// <summary>A queued record and the journal segment that has it (null when it is not journaled).</summary>
+    private readonly record struct QueuedRecord(RequestRecord Record, JournalSegment? Segment);
 }
