@@ -31,9 +31,10 @@ internal sealed class RecordsHealthCheck(RequestRecordWriter writer) : IHealthCh
         {
             trouble = $"The record journal is failing ({status.Journal!.LastFailure}); answered calls are not crash-safe.";
         }
-        else if (status.ConsecutiveWriteFailures > 0)
+        else if (status.DatabaseFailing)
         {
-            trouble = $"The database is not storing request records ({status.LastWriteError}); {status.Queued} wait in memory and {status.Spilled} went to the journal.";
+            var why = status.ConsecutiveWriteFailures > 0 ? status.LastWriteError : $"a write has been waiting {status.WritingFor!.Value.TotalSeconds:0} s";
+            trouble = $"The database is not storing request records ({why}); {status.Queued} wait in memory and {status.Spilled} went to the journal.";
         }
 
         return Task.FromResult(trouble is null ? HealthCheckResult.Healthy(data: data) : HealthCheckResult.Degraded(trouble, data: data));

@@ -15,8 +15,12 @@ internal sealed record RecordWriterStatus(
     string? LastWriteError,
     TimeSpan? SinceLastWrite,
     TimeSpan? SinceLastLoss,
+    TimeSpan? WritingFor,
     RecordJournalStatus? Journal)
 {
+    /// <summary>The database is not storing records right now: its last write failed, or the current one has been running too long.</summary>
+    public bool DatabaseFailing => ConsecutiveWriteFailures > 0 || WritingFor >= RequestRecordWriter.StalledWriteThreshold;
+
     /// <summary>Records were lost within <paramref name="window"/>.</summary>
     public bool LostWithin(TimeSpan window) => SinceLastLoss is { } since && since < window;
 

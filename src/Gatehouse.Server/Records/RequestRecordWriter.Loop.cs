@@ -72,6 +72,7 @@ internal sealed partial class RequestRecordWriter
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
+            Volatile.Write(ref _writeStartedAt, _timeProvider.GetTimestamp());
             try
             {
                 var refused = await InsertIsolatingRefusedAsync(batch);
@@ -164,10 +165,12 @@ internal sealed partial class RequestRecordWriter
 
         Interlocked.Exchange(ref _consecutiveWriteFailures, 0);
         Volatile.Write(ref _lastWriteAt, _timeProvider.GetTimestamp());
+        Volatile.Write(ref _writeStartedAt, 0);
     }
 
     private void OnWriteFailed(Exception ex, int count, int attempt)
     {
+        Volatile.Write(ref _writeStartedAt, 0);
         Interlocked.Increment(ref _writeFailures);
         Interlocked.Increment(ref _consecutiveWriteFailures);
         Volatile.Write(ref _lastWriteError, ex.Message);

@@ -43,6 +43,12 @@ internal sealed partial class RequestRecordWriter : BackgroundService
     /// <summary>Losses and failures are logged at most this often, each time with the running totals.</summary>
     public static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A database write still running after this long counts as the database failing: SQLite waits
+    /// out a lock (busy timeout and the driver's own retries, 30 s and more) before it reports one.
+    /// </summary>
+    public static readonly TimeSpan StalledWriteThreshold = TimeSpan.FromSeconds(5);
+
     /// <summary>How long after the last loss or failure readiness stays degraded.</summary>
     public static readonly TimeSpan TroubleWindow = TimeSpan.FromSeconds(60);
 
@@ -62,6 +68,7 @@ internal sealed partial class RequestRecordWriter : BackgroundService
     private long _consecutiveWriteFailures;
     private long _lastLossAt;
     private long _lastWriteAt;
+    private long _writeStartedAt;
     private string? _lastWriteError;
 
     public RequestRecordWriter(IRequestRecordStore store, IOptions<GatehouseOptions> options, DataDirectory dataDirectory, TimeProvider timeProvider, ILogger<RequestRecordWriter> logger)
@@ -103,6 +110,7 @@ internal sealed partial class RequestRecordWriter : BackgroundService
             // The queue is full (the database is behind) or closed (shutting down): the journal keeps it.
             segment.MarkSpilled();
             Interlocked.Increment(ref _spilled);
+            ReportIfDue(); // the writer may be stuck in a write that has not failed yet
             return;
         }
 
@@ -140,6 +148,7 @@ internal sealed partial class RequestRecordWriter : BackgroundService
     {
         var lastLoss = Volatile.Read(ref _lastLossAt);
         var lastWrite = Volatile.Read(ref _lastWriteAt);
+        var writeStarted = Volatile.Read(ref _writeStartedAt);
         return new RecordWriterStatus(
             QueuedCount,
             WrittenCount,
@@ -152,6 +161,7 @@ internal sealed partial class RequestRecordWriter : BackgroundService
             Volatile.Read(ref _lastWriteError),
             lastWrite == 0 ? null : _timeProvider.GetElapsedTime(lastWrite),
             lastLoss == 0 ? null : _timeProvider.GetElapsedTime(lastLoss),
+            writeStarted == 0 ? null : _timeProvider.GetElapsedTime(writeStarted),
             _journal?.Status());
     }
 

@@ -232,4 +232,46 @@ public sealed class BudgetAdmissionTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.TooManyRequests, (await CallAsync(client)).Status);
         }
     }
+
+    [Fact]
+    public async Task SpendSavedBehindItsRecords_IsReconciledFromTheRecordsOnStart()
+    {
+        var dataDirectory = TempDirectory.Create();
+        string budgetId;
+        string secret;
+        await using (var server = await GatehouseServer.StartAsync(_fixture.Config(), dataDirectory, configure: FixedBudgetClock))
+        {
+            var (keyId, client) = await CreateKeyAsync(server, "lagging");
+            using var other = (await CreateKeyAsync(server, "other")).Client;
+            secret = client.DefaultRequestHeaders.Authorization!.Parameter!;
+            budgetId = (await CreateBudgetAsync(server, new { keyId, period = "month", limitUsd = 4 * CallCost })).GetProperty("id").GetString()!;
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await CallAsync(client)).Status);
+                Assert.Equal(HttpStatusCode.OK, (await CallAsync(other)).Status); // another key's calls do not count
+            }
+
+            await SettledBudgetAsync(server, budgetId);
+            client.Dispose();
+        }
+
+        // What a crash leaves when the ledger's last save lagged the calls: their records, not their spend.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, "gatehouse.db")};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE budget_spend SET spent_pusd = spent_pusd / 3";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+        }
+
+        await using (var restarted = await GatehouseServer.StartAsync(_fixture.Config(), dataDirectory, configure: FixedBudgetClock))
+        {
+            Assert.Equal(3 * CallCost, Usd(await GetBudgetAsync(restarted, budgetId), "spentUsd"));
+            await WaitUntilAsync(async () => (await restarted.GetService<IBudgetStore>().ListLatestSpendAsync(Ct)).Single().SpentUsd == 3 * CallCost, "the corrected spend is saved");
+
+            using var client = restarted.CreateClient(secret);
+            Assert.Equal(HttpStatusCode.OK, (await CallAsync(client)).Status);
+            Assert.Equal(HttpStatusCode.TooManyRequests, (await CallAsync(client)).Status);
+        }
+    }
 }

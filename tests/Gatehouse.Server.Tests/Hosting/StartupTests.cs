@@ -42,4 +42,23 @@ public sealed class StartupTests
         Assert.Equal("Healthy", await client.GetStringAsync("health/live", Ct));
         Assert.Equal("Healthy", await client.GetStringAsync("health/ready", Ct));
     }
+
+    [Fact]
+    public async Task An_unwritable_data_directory_stops_the_start_with_a_message_naming_it()
+    {
+        // A path under a regular file can be neither created nor written, even by root.
+        var parent = TempDirectory.Create();
+        var blocker = Path.Combine(parent, "not-a-directory");
+        await File.WriteAllTextAsync(blocker, "", Ct);
+        var dataDirectory = Path.Combine(blocker, "data");
+        var configPath = Path.Combine(parent, "gatehouse.json");
+        await File.WriteAllTextAsync(configPath, "{}", Ct);
+
+        await using var server = await GatehouseProcess.StartAsync(dataDirectory, configPath, "sk-gh-startup-master", expectReady: false, workingDirectory: parent, cancellationToken: Ct);
+
+        Assert.Equal(1, server.ExitCode);
+        Assert.Contains($"Gatehouse cannot start: The data directory '{dataDirectory}' is not writable", server.Output, StringComparison.Ordinal);
+        Assert.Contains("GATEHOUSE_DATA_DIR", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
 }

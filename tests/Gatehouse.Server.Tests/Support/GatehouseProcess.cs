@@ -37,14 +37,14 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until it is ready (or has exited, when <paramref name="expectReady"/> is false).</summary>
-    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, CancellationToken cancellationToken = default)
+    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
+            WorkingDirectory = workingDirectory ?? dataDirectory,
         };
         foreach (var argument in new[]
         {
