@@ -28,6 +28,8 @@
 #                   tools-embed as tools, ranked with the in-process local-minilm embeddings too:
 #                               every call also embeds its user message (tools once, cached)
 #                   tools-off   the same bodies with prefiltering off: what the tools alone cost
+#                   journal-off as plain with the record journal off (Records:Journal=false): what the
+#                               crash-safe journal and answer gate cost per call (plain has them on)
 #   TOOL_COUNT    tools in the body for the tools profiles (50)
 #   Every run.sh variable passes through; defaults here are the short, bounded set:
 #   DURATION=10 WARMUP=3 CONNECTIONS="1 16 64" STREAM_CONNECTIONS="16 64" RATES="1000" REPEAT=1
@@ -46,9 +48,9 @@ OUT_DIR="${OUT_DIR:-/tmp/gatehouse-e2e/$TS}"
 PEERS="${PEERS-nginx-refproxy portkey}"
 PROFILE="${PROFILE:-plain}"
 case "$PROFILE" in
-  plain|cache-hit|tools|tools-embed|tools-off) ;;
+  plain|cache-hit|tools|tools-embed|tools-off|journal-off) ;;
   all-stages) export RATES="${RATES-}" TTFB_N="${TTFB_N:-0}" ;;
-  *) echo "unknown PROFILE '$PROFILE' (plain, all-stages, cache-hit, tools, tools-embed, tools-off)" >&2; exit 2 ;;
+  *) echo "unknown PROFILE '$PROFILE' (plain, all-stages, cache-hit, tools, tools-embed, tools-off, journal-off)" >&2; exit 2 ;;
 esac
 GATEHOUSE_PORT="${GATEHOUSE_PORT:-5080}"
 BENCH_KEY="${BENCH_KEY:-sk-bench-mock-key}"
@@ -72,6 +74,7 @@ dotnet publish "$ROOT/src/Gatehouse.Server" -c Release -o "$PUBLISH_DIR" -nologo
 GATEHOUSE_EXTRA=""
 case "$PROFILE" in
   plain|tools-off) DEPLOYMENT_EXTRA=""; MODEL_EXTRA="" ;;
+  journal-off) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=""; GATEHOUSE_EXTRA=',"Records":{"Journal":false}' ;;
   tools) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=""; GATEHOUSE_EXTRA=',"Tools":{"Prefilter":true}' ;;
   tools-embed) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=""; GATEHOUSE_EXTRA=',"Tools":{"Prefilter":true,"EmbeddingModel":"local-minilm","EmbeddingTimeoutMs":60000}' ;;
   cache-hit) DEPLOYMENT_EXTRA=""; MODEL_EXTRA=',"Cache":{"Enabled":true}' ;;

@@ -81,6 +81,89 @@ public sealed class RecordLossVisibilityTests
         Assert.Contains("since start", losing[0].Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_full_disk_shows_as_unprotected_and_degraded_and_the_records_land_once_there_is_room()
+    {
+        var data = TempDirectory.Create();
+        if (!await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", data))
+        {
+            Assert.Skip("Needs a small tmpfs to fill (mount as root); this machine does not allow it.");
+        }
+
+        try
+        {
+            await using var server = await GatehouseServer.StartAsync(Config(journal: true).Replace("\"RecordQueueCapacity\": 5, ", "", StringComparison.Ordinal), data);
+            using var client = server.CreateClient();
+            var filler = Path.Combine(data, "filler");
+            await FillAsync(filler);
+
+            var ids = await CallAsync(client, Calls);
+            var status = await WaitForStatusAsync(client, static r => r.GetProperty("journal").GetProperty("appendFailures").GetInt64() > 0 && r.GetProperty("state").GetString() != "ok");
+
+            Assert.Equal("unprotected", status.GetProperty("state").GetString());
+            Assert.Equal(0, status.GetProperty("dropped").GetInt64());
+            Assert.Contains("space", status.GetProperty("journal").GetProperty("lastFailure").GetString(), StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("Degraded", await ReadinessAsync(client));
+
+            File.Delete(filler);
+            var records = await server.WaitForRecordsAsync(Calls);
+            Assert.Equal(ids.Order(), records.Select(static r => r.Id.ToString()).Order());
+            Assert.Equal(0, server.GetService<RequestRecordWriter>().DroppedCount);
+        }
+        finally
+        {
+            await RunAsync("umount", "-l", data);
+        }
+    }
+
+    /// <summary>Writes zeros to <paramref name="path"/> until the file system is full.</summary>
+    private static async Task FillAsync(string path)
+    {
+        var chunk = new byte[64 * 1024];
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1);
+        try
+        {
+            while (true)
+            {
+                await file.WriteAsync(chunk, Ct);
+            }
+        }
+        catch (IOException)
+        {
+            // full
+        }
+
+        try
+        {
+            await file.WriteAsync(new byte[1], Ct);
+            await file.FlushAsync(Ct);
+        }
+        catch (IOException)
+        {
+            // full, to the byte
+        }
+    }
+
+    private static async Task<bool> RunAsync(string command, params string[] arguments)
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = System.Diagnostics.Process.Start(start)!;
+            await process.WaitForExitAsync(Ct);
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
     private static async Task<List<string>> CallAsync(HttpClient client, int count)
     {
         var ids = new List<string>();
