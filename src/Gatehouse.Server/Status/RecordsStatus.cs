@@ -32,7 +32,7 @@ public sealed record RecordsStatus(
             : status.DatabaseFailing ? "delayed"
             : "ok";
         var journal = status.Journal is { } j
-            ? new JournalStatus(true, j.Segments, j.Bytes, j.Appended, j.AppendFailures, j.LastFailure, Seconds(j.SinceLastFailure), syncMilliseconds, Seconds(j.SinceLastSync))
+            ? new JournalStatus(true, j.Segments, j.Bytes, j.Appended, j.AppendFailures, j.LastFailure, Seconds(j.SinceLastFailure), syncMilliseconds, Seconds(j.UnsyncedFor))
             : new JournalStatus(false, 0, 0, 0, 0, null, null, syncMilliseconds, null);
         return new RecordsStatus(
             state, status.Queued, status.Written, status.Spilled, status.Replayed, status.Dropped, status.Rejected,
@@ -42,7 +42,7 @@ public sealed record RecordsStatus(
     private static double? Seconds(TimeSpan? span) => span is { } s ? Math.Round(s.TotalSeconds, 3) : null;
 }
 
-/// <summary>The record journal: files on disk, records appended since start, failures, and the last flush to disk.</summary>
+/// <summary>The record journal: files on disk, records appended since start, failures, and how long its oldest append not yet flushed to the disk has waited (0 when all are).</summary>
 public sealed record JournalStatus(
     bool Enabled,
     int Segments,
@@ -52,4 +52,4 @@ public sealed record JournalStatus(
     string? LastFailure,
     double? SecondsSinceLastFailure,
     int SyncMilliseconds,
-    double? SecondsSinceLastSync);
+    double? UnsyncedSeconds);

@@ -94,6 +94,25 @@ public sealed class RecordJournalTests
     }
 
     [Fact]
+    public void The_time_at_risk_is_the_age_of_the_oldest_append_not_yet_flushed()
+    {
+        var time = new FakeTimeProvider();
+        using var journal = RecordJournal.Open(TempDirectory.Create(), syncEveryAppend: false, time);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(TimeSpan.Zero, journal.Status().UnsyncedFor); // idle: nothing at risk, however long ago the last flush
+
+        journal.Append(Record(0));
+        time.Advance(TimeSpan.FromMilliseconds(700));
+        journal.Append(Record(1));
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.FromSeconds(1), journal.Status().UnsyncedFor);
+
+        journal.Sync();
+        time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.Zero, journal.Status().UnsyncedFor);
+    }
+
+    [Fact]
     public async Task A_server_writes_the_records_it_finds_in_the_journal_at_start_and_deletes_the_files()
     {
         var data = TempDirectory.Create();

@@ -34,12 +34,12 @@ internal sealed partial class RecordJournal : IDisposable
     private SafeFileHandle _handle;
     private JournalSegment _current;
     private long _currentOpenedAt;
-    private bool _unsynced;
     private long _appended;
     private long _appendFailures;
     private long _lastFailureAt;
     private string? _lastFailure;
-    private long _lastSyncAt;
+    /// <summary>When the oldest append not yet flushed to the disk was made; 0 when every append is on the disk.</summary>
+    private long _oldestUnsyncedAt;
     private bool _disposed;
 
     private RecordJournal(string directory, bool syncEveryAppend, TimeProvider timeProvider)
@@ -56,7 +56,7 @@ internal sealed partial class RecordJournal : IDisposable
 
         (_current, _handle) = CreateSegment(last + 1);
         _segments.Add(_current);
-        _currentOpenedAt = _lastSyncAt = timeProvider.GetTimestamp();
+        _currentOpenedAt = timeProvider.GetTimestamp();
     }
 
     public string Directory { get; }
@@ -104,7 +104,11 @@ internal sealed partial class RecordJournal : IDisposable
 
                 _current.Length += frame.Length;
                 _current.CountAppended();
-                _unsynced = !_syncEveryAppend;
+                if (!_syncEveryAppend && _oldestUnsyncedAt == 0)
+                {
+                    _oldestUnsyncedAt = _timeProvider.GetTimestamp();
+                }
+
                 _appended++;
                 return _current;
             }
@@ -122,15 +126,17 @@ internal sealed partial class RecordJournal : IDisposable
     public void Sync()
     {
         SafeFileHandle handle;
+        long oldest;
         lock (_gate)
         {
-            if (_disposed || !_unsynced)
+            oldest = _oldestUnsyncedAt;
+            if (_disposed || oldest == 0)
             {
                 return;
             }
 
             handle = _handle;
-            _unsynced = false;
+            _oldestUnsyncedAt = 0;
         }
 
         // Kept open while it flushes, even if a rotation closes it meanwhile.
@@ -139,13 +145,12 @@ internal sealed partial class RecordJournal : IDisposable
         {
             handle.DangerousAddRef(ref added);
             RandomAccess.FlushToDisk(handle);
-            Volatile.Write(ref _lastSyncAt, _timeProvider.GetTimestamp());
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             lock (_gate)
             {
-                _unsynced = true;
+                _oldestUnsyncedAt = oldest; // still not on the disk, and older than anything appended since
                 _lastFailure = ex.Message;
                 _lastFailureAt = _timeProvider.GetTimestamp();
             }
@@ -222,7 +227,7 @@ internal sealed partial class RecordJournal : IDisposable
                 _appendFailures,
                 _lastFailure,
                 _lastFailureAt == 0 ? null : _timeProvider.GetElapsedTime(_lastFailureAt),
-                _syncEveryAppend ? TimeSpan.Zero : _timeProvider.GetElapsedTime(Volatile.Read(ref _lastSyncAt)));
+                _oldestUnsyncedAt == 0 ? TimeSpan.Zero : _timeProvider.GetElapsedTime(_oldestUnsyncedAt));
         }
     }
 
@@ -264,7 +269,7 @@ internal sealed partial class RecordJournal : IDisposable
         _handle = handle;
         _segments.Add(next);
         _currentOpenedAt = _timeProvider.GetTimestamp();
-        _unsynced = false;
+        _oldestUnsyncedAt = 0;
     }
 
     private (JournalSegment Segment, SafeFileHandle Handle) CreateSegment(long sequence)
