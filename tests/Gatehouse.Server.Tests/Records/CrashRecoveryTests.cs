@@ -46,7 +46,10 @@ public sealed class CrashRecoveryTests
             {
                 using var stopLoad = new CancellationTokenSource();
                 var load = Enumerable.Range(0, Workers).Select(w => RunWorkerAsync(server, key, w + (round * Workers), answered, stopLoad.Token)).ToArray();
-                await Task.Delay(random.Next(400, 2500), Ct);
+                // The moment of the kill is random but counted in answered calls, not in time, so a
+                // slow machine still kills mid-load: after 30–90 answers of this round, then up to 300 ms.
+                await WaitForAnswersAsync(answered, answered.Count + random.Next(30, 90));
+                await Task.Delay(random.Next(0, 300), Ct);
                 var graceful = round == 3;
                 if (graceful)
                 {
@@ -70,6 +73,15 @@ public sealed class CrashRecoveryTests
         finally
         {
             await server.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> calls have been answered (at most two minutes: the test then fails on the total).</summary>
+    private static async Task WaitForAnswersAsync(ConcurrentDictionary<Guid, string> answered, int count)
+    {
+        for (var waited = 0; answered.Count < count && waited < 120_000; waited += 20)
+        {
+            await Task.Delay(20, Ct);
         }
     }
 
