@@ -99,6 +99,7 @@ internal static class GatehouseServiceCollectionExtensions
 
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<SecretScrubber>();
         services.TryAddSingleton<ResponseRelay>();
         services.TryAddSingleton<StreamRelay>();
         services.TryAddSingleton<AuthenticationStage>();
