@@ -27,7 +27,9 @@ internal static class AnalyticsEndpoints
         HttpContext context, IAnalyticsStore store, TimeProvider timeProvider, DateTimeOffset? from, DateTimeOffset? to, string? groupBy, CancellationToken cancellationToken)
     {
         var end = to ?? timeProvider.GetUtcNow();
-        var start = from ?? end - DefaultRange;
+
+        // The default range is the day before 'to'; near the calendar's start it begins there instead of underflowing.
+        var start = from ?? (end.UtcTicks - DateTimeOffset.MinValue.UtcTicks < DefaultRange.Ticks ? DateTimeOffset.MinValue : end - DefaultRange);
         var errors = new Dictionary<string, string[]>();
         if (start >= end)
         {

@@ -14,7 +14,7 @@ internal static class CanonicalJson
     /// <summary>Writes <paramref name="json"/> canonically, leaving out the top-level members named in <paramref name="ignoredTopLevel"/>.</summary>
     public static void Write(ReadOnlyMemory<byte> json, Utf8JsonWriter writer, IReadOnlySet<string> ignoredTopLevel)
     {
-        var reader = new Utf8JsonReader(json.Span);
+        var reader = new Utf8JsonReader(json.Span, Hosting.RequestJson.DerivedReaderOptions);
         reader.Read();
         WriteValue(json, ref reader, writer, ignoredTopLevel);
     }

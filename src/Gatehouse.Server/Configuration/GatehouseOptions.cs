@@ -15,8 +15,14 @@ public sealed class GatehouseOptions
 
     public DegradationOptions Degradation { get; set; } = new();
 
-    /// <summary>Largest accepted request body on <c>/v1/*</c>; bigger bodies get 413.</summary>
+    /// <summary>Largest accepted request body (<c>/v1</c> and <c>/api</c>); bigger bodies get 413 in the caller's dialect. Kestrel's own limit is set to twice this.</summary>
     public long MaxRequestBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest accepted request head: header names and values, plus 4 bytes a line; more gets 431 in the caller's dialect. Kestrel's own limit is set to twice this at start.</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
+
+    /// <summary>Most request headers accepted; more gets 431 in the caller's dialect. Kestrel's own limit is set to twice this at start.</summary>
+    public int MaxRequestHeaderCount { get; set; } = 100;
 
     /// <summary>Request records waiting in memory for the database; when full, journaled records wait in the journal instead, and others are dropped and counted.</summary>
     public int RecordQueueCapacity { get; set; } = 50_000;

@@ -50,6 +50,12 @@ internal static class GatehouseOptionsBinder
                 case nameof(GatehouseOptions.MaxRequestBodyBytes):
                     options.MaxRequestBodyBytes = Guarded(child, static c => c.Get<long>(Strict));
                     break;
+                case nameof(GatehouseOptions.MaxRequestHeadersBytes):
+                    options.MaxRequestHeadersBytes = Guarded(child, static c => c.Get<int>(Strict));
+                    break;
+                case nameof(GatehouseOptions.MaxRequestHeaderCount):
+                    options.MaxRequestHeaderCount = Guarded(child, static c => c.Get<int>(Strict));
+                    break;
                 case nameof(GatehouseOptions.RecordQueueCapacity):
                     options.RecordQueueCapacity = Guarded(child, static c => c.Get<int>(Strict));
                     break;

@@ -194,9 +194,19 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:Degradation: need 0 < DegradedAt <= BasicAt <= EmergencyAt <= 1 (shares of deployments out of rotation).");
         }
 
-        if (options.MaxRequestBodyBytes < 1024)
+        if (options.MaxRequestBodyBytes is < 1024 or > 1024 * 1024 * 1024)
         {
-            failures.Add($"{root}:MaxRequestBodyBytes must be at least 1024.");
+            failures.Add($"{root}:MaxRequestBodyBytes must be between 1024 and 1073741824 (1 GiB; a body is held in memory while its call runs).");
+        }
+
+        if (options.MaxRequestHeadersBytes is < 1024 or > 1024 * 1024)
+        {
+            failures.Add($"{root}:MaxRequestHeadersBytes must be between 1024 and 1048576 (1 MiB).");
+        }
+
+        if (options.MaxRequestHeaderCount is < 10 or > 10_000)
+        {
+            failures.Add($"{root}:MaxRequestHeaderCount must be between 10 and 10000.");
         }
 
         if (options.RecordQueueCapacity < 1)

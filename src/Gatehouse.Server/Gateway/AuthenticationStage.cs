@@ -13,7 +13,7 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
     {
         var check = context.Http.Features.Get<InProcessCall>() is { } inProcess
             ? keys.Recheck(inProcess.Caller, out var caller)
-            : keys.Check(PresentedKey.From(context.Http.Request), out caller);
+            : keys.Check(context.Http.Request, out caller);
         if (check == KeyCheck.Valid)
         {
             context.Caller = caller;
@@ -26,15 +26,20 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
     /// <summary>The same check for endpoints outside the pipeline (<c>/v1/models</c>, <c>count_tokens</c>): the caller, or the error to answer with.</summary>
     public static bool TryAuthenticate(HttpRequest request, KeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
     {
-        var check = keys.Check(PresentedKey.From(request), out var identity);
+        var check = keys.Check(request, out var identity);
         caller = identity!;
         error = check == KeyCheck.Valid ? null! : ErrorFor(check);
         return check == KeyCheck.Valid;
     }
 
+    /// <summary>Why a <see cref="KeyCheck.Malformed"/> key is refused (the header's value is never echoed).</summary>
+    public const string MalformedMessage =
+        "The Authorization header must be 'Bearer <key>'. Another scheme (such as Basic), a Bearer header without a key, or a key header sent twice is refused, even beside a valid 'x-api-key'.";
+
     public static OpenAIError ErrorFor(KeyCheck check) => check switch
     {
         KeyCheck.Missing => OpenAIError.MissingKey(),
+        KeyCheck.Malformed => OpenAIError.InvalidKey(MalformedMessage),
         KeyCheck.Revoked => OpenAIError.InvalidKey("This API key has been revoked."),
         KeyCheck.Expired => OpenAIError.InvalidKey("This API key has expired."),
         _ => OpenAIError.InvalidKey("Incorrect API key provided."),

@@ -30,6 +30,7 @@ internal sealed class ForwardingStage(
     UsageMeter meter,
     DegradationState degradation,
     IOptionsMonitor<GatehouseOptions> options,
+    SecretScrubber scrubber,
     TimeProvider timeProvider)
     : IGatewayStage
 {
@@ -233,7 +234,7 @@ internal sealed class ForwardingStage(
         }
         catch (HttpRequestException ex)
         {
-            await context.FailUpstreamAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {ex.Message}");
+            await context.FailUpstreamAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {scrubber.Scrub(ex.Message)}");
             return;
         }
 

@@ -1,5 +1,6 @@
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.Configuration;
+using Gatehouse.Hosting;
 using Gatehouse.Keys;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
@@ -40,6 +41,12 @@ internal static class MessagesEndpoints
         if (body is null)
         {
             await WriteAsync(response, OpenAIError.BodyTooLarge(limit), context.RequestAborted);
+            return;
+        }
+
+        if (RequestJson.FindTextError(body.Memory.Span) is { } textError)
+        {
+            await AnthropicErrorWriter.WriteResponseAsync(response, AnthropicError.InvalidJson(textError), context.RequestAborted);
             return;
         }
 

@@ -11,7 +11,7 @@ namespace Gatehouse.Gateway;
 /// in the journal before the client can see its answer complete: the client's body goes through an
 /// <see cref="AnswerCompletionGate"/> that holds the answer's last bytes until the record is taken.
 /// </summary>
-internal sealed partial class RecordingStage(RequestRecordWriter writer, TimeProvider timeProvider, ILogger<RecordingStage> logger) : IGatewayStage
+internal sealed partial class RecordingStage(RequestRecordWriter writer, SecretScrubber scrubber, TimeProvider timeProvider, ILogger<RecordingStage> logger) : IGatewayStage
 {
     /// <summary>nginx's convention for "the client closed the connection before the answer was complete".</summary>
     public const int ClientClosedRequest = 499;
@@ -96,8 +96,9 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, TimePro
         Deployment = context.Deployment?.Name,
         Provider = context.Deployment?.Provider.Name,
         StatusCode = context.StatusCode,
-        ErrorClass = context.ErrorClass,
-        ErrorMessage = context.ErrorMessage,
+        // Upstream text is scrubbed where it enters; this is the net under every path that stores it.
+        ErrorClass = scrubber.ScrubOrNull(context.ErrorClass),
+        ErrorMessage = scrubber.ScrubOrNull(context.ErrorMessage),
         InputTokens = context.Usage.InputTokens,
         OutputTokens = context.Usage.OutputTokens,
         CachedInputTokens = context.Usage.CachedInputTokens,

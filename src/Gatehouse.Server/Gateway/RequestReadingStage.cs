@@ -1,14 +1,16 @@
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.Configuration;
+using Gatehouse.Hosting;
 using Gatehouse.OpenAI;
 using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Gateway;
 
 /// <summary>
-/// Reads the body into a pooled buffer, enforcing the size limit (413), translates it to OpenAI's
-/// format when the client speaks another dialect, and validates it (400) without building a DOM.
-/// The buffer lives until the call is done.
+/// Reads the body into a pooled buffer, enforcing the size limit (413), checks that its text is
+/// sound (valid UTF-8, no lone surrogate escape: <see cref="RequestJson"/>) before anything reads a
+/// value from it, translates it to OpenAI's format when the client speaks another dialect, and
+/// validates it (400) without building a DOM. The buffer lives until the call is done.
 /// </summary>
 internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> options) : IGatewayStage
 {
@@ -38,6 +40,12 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
             context.Http.Abort(); // a client that only half-closed gets no answer that could be mistaken for one
             return;
         }
+        catch (BadHttpRequestException ex) when (!context.Aborted.IsCancellationRequested && ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's own limit (set above Gatehouse's, so only reached if that ever changes).
+            await context.RejectAsync(OpenAIError.BodyTooLarge(limit));
+            return;
+        }
         catch (BadHttpRequestException ex) when (!context.Aborted.IsCancellationRequested)
         {
             // Malformed at the HTTP level (e.g. bad chunked framing).
@@ -56,6 +64,14 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
             return;
         }
 
+        if (RequestJson.FindTextError(body.Memory.Span) is { } textError)
+        {
+            await (context.Dialect == ApiDialect.Anthropic
+                ? RejectAnthropicAsync(context, AnthropicError.InvalidJson(textError))
+                : context.RejectAsync(OpenAIError.InvalidJson(textError)));
+            return;
+        }
+
         using var translated = context.Dialect == ApiDialect.Anthropic ? await TranslateAnthropicAsync(context, body) : null;
         if (context.Dialect == ApiDialect.Anthropic && translated is null)
         {
@@ -63,7 +79,8 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         }
 
         var openAIBody = translated ?? body;
-        var parsed = OpenAIRequestReader.Read(openAIBody.Memory.Span, context.Operation, out var error);
+        var parsed = OpenAIRequestReader.Read(
+            openAIBody.Memory.Span, context.Operation, out var error, translated is null ? RequestJson.MaxDepth : RequestJson.DerivedMaxDepth);
         if (parsed is null)
         {
             await context.RejectAsync(error!);
@@ -94,11 +111,16 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
             return PooledBody.Unpooled(translated.OpenAIBody);
         }
 
-        var error = anthropicError!;
+        await RejectAnthropicAsync(context, anthropicError!);
+        return null;
+    }
+
+    /// <summary>A request Anthropic would refuse, answered and recorded in its words.</summary>
+    private static Task RejectAnthropicAsync(GatewayContext context, AnthropicError error)
+    {
         context.StatusCode = error.StatusCode;
         context.ErrorClass = error.Type;
         context.ErrorMessage = error.Message;
-        await AnthropicErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
-        return null;
+        return AnthropicErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
     }
 }

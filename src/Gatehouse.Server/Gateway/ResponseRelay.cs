@@ -11,7 +11,7 @@ namespace Gatehouse.Gateway;
 /// Relays a non-streamed upstream answer: the body goes to the client byte for byte (unknown
 /// fields included), with Gatehouse's usage and cost headers added. Upstream errors are classified.
 /// </summary>
-internal sealed class ResponseRelay(UsageMeter meter)
+internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
 {
     /// <summary>Bodies larger than this are not plausible OpenAI answers; refusing them bounds memory.</summary>
     private const int MaxResponseBytes = 64 * 1024 * 1024;
@@ -30,7 +30,7 @@ internal sealed class ResponseRelay(UsageMeter meter)
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            await FailAsync(context, UpstreamFailure.ConnectionFailed, $"The upstream connection broke while reading the answer: {ex.Message}");
+            await FailAsync(context, UpstreamFailure.ConnectionFailed, $"The upstream connection broke while reading the answer: {scrubber.Scrub(ex.Message)}");
             return;
         }
 
@@ -80,8 +80,12 @@ internal sealed class ResponseRelay(UsageMeter meter)
         await WriteAsync(context, upstream, (int)upstream.StatusCode, body);
     }
 
-    private static async Task RelayErrorAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
+    private async Task RelayErrorAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody upstreamBody)
     {
+        // Whatever is read, relayed, translated or stored from here on is free of credentials the upstream echoed.
+        var scrubbed = scrubber.Scrub(upstreamBody.Memory);
+        using var clean = scrubbed.Equals(upstreamBody.Memory) ? null : PooledBody.Unpooled(scrubbed);
+        var body = clean ?? upstreamBody;
         var (message, code) = UpstreamErrorReader.Read(body.Memory.Span);
         var failure = status switch
         {

@@ -14,7 +14,7 @@ namespace Gatehouse.Gateway;
 /// and then an aborted body, so a cut answer is never presented as complete. Until the first event
 /// is forwarded nothing has been sent, and a failure is an ordinary error response.
 /// </summary>
-internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timeProvider)
+internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrubber, TimeProvider timeProvider)
 {
     private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(100);
 
@@ -145,6 +145,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
             return false;
         }
 
+        var errorForwarded = state.UpstreamErrorForwarded;
         if (content.StartsWith("data:"u8))
         {
             var payload = content[5..].TrimStart((byte)' ');
@@ -159,7 +160,16 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         }
 
         var writer = output.Writer;
-        writer.Write(line);
+        if (state.UpstreamErrorForwarded && !errorForwarded)
+        {
+            // The upstream's error event, in its own words but without any credential it echoes.
+            writer.Write(scrubber.Scrub(line.ToArray()).Span);
+        }
+        else
+        {
+            writer.Write(line);
+        }
+
         writer.Write("\n"u8);
         return true;
     }
@@ -184,7 +194,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
         {
             // Pass the upstream's own words on, then end: nothing more will come.
             state.UpstreamErrorForwarded = true;
-            state.Fail(UpstreamFailure.StreamError, SseEvents.ErrorMessage(payload) ?? "The upstream reported an error inside the stream.");
+            state.Fail(UpstreamFailure.StreamError, scrubber.ScrubOrNull(SseEvents.ErrorMessage(payload)) ?? "The upstream reported an error inside the stream.");
             return true;
         }
 
@@ -207,7 +217,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
     }
 
     /// <summary>An event of a stream passed through in Anthropic's own format: usage, terminator, errors.</summary>
-    private static void OnAnthropicEvent(StreamState state, ReadOnlySpan<byte> payload)
+    private void OnAnthropicEvent(StreamState state, ReadOnlySpan<byte> payload)
     {
         switch (AnthropicNativeUsage.EventKind(payload))
         {
@@ -220,7 +230,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, TimeProvider timePro
                 break;
             case AnthropicEventKind.Error:
                 state.UpstreamErrorForwarded = true;
-                state.Fail(UpstreamFailure.StreamError, SseEvents.ErrorMessage(payload) ?? "The upstream reported an error inside the stream.");
+                state.Fail(UpstreamFailure.StreamError, scrubber.ScrubOrNull(SseEvents.ErrorMessage(payload)) ?? "The upstream reported an error inside the stream.");
                 break;
             default:
                 state.Retain(payload);

@@ -1,4 +1,5 @@
 using Gatehouse.Anthropic.Inbound;
+using Gatehouse.Hosting;
 using Gatehouse.OpenAI;
 using Gatehouse.Tools;
 
@@ -35,7 +36,7 @@ internal sealed class ToolRoundBody : IDisposable
         if (context.Dialect != ApiDialect.Anthropic)
         {
             var narrowed = ToolBodyWriter.Write(context.Body!.Memory.Span, request, sent, searchTool);
-            return new ToolRoundBody(narrowed, null, OpenAIRequestReader.Read(narrowed.Memory.Span, context.Operation, out _)!);
+            return new ToolRoundBody(narrowed, null, OpenAIRequestReader.Read(narrowed.Memory.Span, context.Operation, out _, RequestJson.DerivedMaxDepth)!);
         }
 
         var client = ToolBodyWriter.Write(context.ClientBody!.Memory.Span, request, sent, searchTool);
@@ -44,7 +45,7 @@ internal sealed class ToolRoundBody : IDisposable
         var translated = MessagesRequestTranslator.Translate(client.Memory, out var error)
             ?? throw new InvalidOperationException($"A narrowed Messages body no longer translates: {error?.Message}");
         var body = PooledBody.Unpooled(translated.OpenAIBody);
-        return new ToolRoundBody(body, client, OpenAIRequestReader.Read(body.Memory.Span, context.Operation, out _)!);
+        return new ToolRoundBody(body, client, OpenAIRequestReader.Read(body.Memory.Span, context.Operation, out _, RequestJson.DerivedMaxDepth)!);
     }
 
     public void Dispose()

@@ -44,7 +44,7 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
             return counted;
         }
 
-        using var document = JsonDocument.Parse(context.Body!.Memory);
+        using var document = JsonDocument.Parse(context.Body!.Memory, Hosting.RequestJson.DerivedDocumentOptions);
         var tokens = context.Operation == ApiOperation.ChatCompletions
             ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter)
             : EstimateEmbeddingInput(document.RootElement);

@@ -27,12 +27,13 @@ internal static class CallerAccess
     {
         var http = context.HttpContext;
         var registry = http.RequestServices.GetRequiredService<KeyRegistry>();
-        var check = registry.Check(PresentedKey.From(http.Request), out var caller);
+        var check = registry.Check(http.Request, out var caller);
         if (check != KeyCheck.Valid)
         {
             var detail = check switch
             {
                 KeyCheck.Missing => "Send a key as 'Authorization: Bearer <key>' or in the 'x-api-key' header.",
+                KeyCheck.Malformed => Gateway.AuthenticationStage.MalformedMessage,
                 KeyCheck.Revoked => "This key has been revoked.",
                 KeyCheck.Expired => "This key has expired.",
                 _ => "The key is not valid.",

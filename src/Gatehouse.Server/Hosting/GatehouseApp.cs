@@ -24,7 +24,8 @@ internal static class GatehouseApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(static context => ErrorResponses.WriteStatusAsync(context.HttpContext));
+        app.UseMiddleware<RequestLimits>();
         app.MapGatewayEndpoints();
         app.MapMessagesEndpoints();
         app.MapKeyEndpoints();

@@ -14,6 +14,8 @@ using Gatehouse.Resilience;
 using Gatehouse.Routing;
 using Gatehouse.Storage;
 using Gatehouse.Usage;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +32,8 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddOptions<GatehouseOptions>().Configure(options => GatehouseOptionsBinder.BindInto(configuration.GetSection(GatehouseOptions.SectionName), options));
         services.AddSingleton<IOptionsChangeTokenSource<GatehouseOptions>>(new ConfigurationChangeTokenSource<GatehouseOptions>(configuration));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatehouseOptions>, GatehouseOptionsValidator>());
+        services.TryAddSingleton<IOptionsFactory<GatehouseOptions>>(static sp => new LastValidOptionsFactory<GatehouseOptions>(new OptionsFactory<GatehouseOptions>(
+            sp.GetServices<IConfigureOptions<GatehouseOptions>>(), sp.GetServices<IPostConfigureOptions<GatehouseOptions>>(), sp.GetServices<IValidateOptions<GatehouseOptions>>())));
 
         // Usage and routing
         services.TryAddSingleton(_ => PriceTable.LoadEmbedded());
@@ -95,6 +99,7 @@ internal static class GatehouseServiceCollectionExtensions
 
         // The request path, outermost stage first.
         services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<SecretScrubber>();
         services.TryAddSingleton<ResponseRelay>();
         services.TryAddSingleton<StreamRelay>();
         services.TryAddSingleton<AuthenticationStage>();
@@ -138,6 +143,15 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<ExecutionEngine>();
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<GatehouseExceptionHandler>();
+
+        // A body or parameter the /api binder cannot read is thrown (in every environment, not only
+        // Development) so the handler can say what was wrong; it is the client's error, not logged as one.
+        services.Configure<RouteHandlerOptions>(static options => options.ThrowOnBadRequest = true);
+        services.Configure<ExceptionHandlerOptions>(static options =>
+            options.SuppressDiagnosticsCallback = static context => context.Exception is BadHttpRequestException);
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<GatehouseOptions>>(static (kestrel, gatehouse) => RequestLimits.ConfigureKestrel(kestrel.Limits, gatehouse.Value));
         services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, GatehouseApiJsonContext.Default));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag])

@@ -24,6 +24,18 @@ internal sealed class KeyRegistry(TimeProvider timeProvider)
     /// <summary>Adds or replaces a key (after creation or revocation was stored).</summary>
     public void Put(VirtualKey key) => _byHash[key.KeyHash] = key;
 
+    /// <summary>Checks the key the request presents (<see cref="PresentedKey"/>).</summary>
+    public KeyCheck Check(HttpRequest request, out CallerIdentity? caller)
+    {
+        if (!PresentedKey.TryRead(request, out var secret))
+        {
+            caller = null;
+            return KeyCheck.Malformed;
+        }
+
+        return Check(secret, out caller);
+    }
+
     public KeyCheck Check(ReadOnlySpan<char> secret, out CallerIdentity? caller)
     {
         caller = null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Hosting;
 using Gatehouse.Providers;
 
 namespace Gatehouse.OpenAI;
@@ -10,15 +11,20 @@ namespace Gatehouse.OpenAI;
 /// </summary>
 internal static class OpenAIRequestReader
 {
-    public static ParsedRequest? Read(ReadOnlySpan<byte> body, ApiOperation operation, out OpenAIError? error)
+    /// <param name="maxDepth">
+    /// <see cref="RequestJson.MaxDepth"/> for a client's body, <see cref="RequestJson.DerivedMaxDepth"/>
+    /// for one Gatehouse wrote from it (a translation, a narrowed tool list).
+    /// </param>
+    public static ParsedRequest? Read(ReadOnlySpan<byte> body, ApiOperation operation, out OpenAIError? error, int maxDepth = RequestJson.MaxDepth)
     {
         try
         {
-            return ReadCore(body, operation, out error);
+            return ReadCore(body, operation, maxDepth, out error);
         }
         catch (JsonException ex)
         {
-            error = OpenAIError.InvalidJson($"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}");
+            // The error path only: say what is wrong (too deep, or where the grammar breaks).
+            error = OpenAIError.InvalidJson(RequestJson.FindError(body) ?? $"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}");
             return null;
         }
     }
@@ -29,7 +35,7 @@ internal static class OpenAIRequestReader
     /// </summary>
     public static ParsedRequest? ReadModel(ReadOnlySpan<byte> body)
     {
-        var reader = new Utf8JsonReader(body);
+        var reader = new Utf8JsonReader(body, RequestJson.DerivedReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
@@ -52,9 +58,9 @@ internal static class OpenAIRequestReader
         return null;
     }
 
-    private static ParsedRequest? ReadCore(ReadOnlySpan<byte> body, ApiOperation operation, out OpenAIError? error)
+    private static ParsedRequest? ReadCore(ReadOnlySpan<byte> body, ApiOperation operation, int maxDepth, out OpenAIError? error)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = maxDepth });
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             error = OpenAIError.InvalidJson("the body is not a JSON object");

@@ -9,13 +9,17 @@ internal sealed class RouteTable
     private readonly FrozenDictionary<string, ModelRoute> _routes;
     private readonly FrozenDictionary<string, ModelRoute>.AlternateLookup<ReadOnlySpan<char>> _spanLookup;
 
-    public RouteTable(IEnumerable<ModelRoute> routes)
+    public RouteTable(IEnumerable<ModelRoute> routes, IReadOnlyList<string>? providerSecrets = null)
     {
+        ProviderSecrets = providerSecrets ?? [];
         _routes = routes.ToFrozenDictionary(r => r.PublicName, StringComparer.Ordinal);
         _spanLookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public IReadOnlyCollection<ModelRoute> Routes => _routes.Values;
+
+    /// <summary>The credentials the providers send upstream (API keys, credential headers), resolved; for <see cref="Providers.SecretScrubber"/>.</summary>
+    public IReadOnlyList<string> ProviderSecrets { get; }
 
     public bool TryGet(string model, out ModelRoute route) => _routes.TryGetValue(model, out route!);
 

@@ -28,7 +28,8 @@ internal sealed partial class RouteTableBuilder(
             throw new OptionsValidationException(GatehouseOptions.SectionName, typeof(GatehouseOptions), validation.Failures);
         }
 
-        var providers = options.Providers.ToDictionary(p => p.Key, p => CreateProvider(p.Key, p.Value, options), StringComparer.Ordinal);
+        var secrets = new List<string>();
+        var providers = options.Providers.ToDictionary(p => p.Key, p => CreateProvider(p.Key, p.Value, options, secrets), StringComparer.Ordinal);
         var deployments = new Dictionary<string, Deployment>(StringComparer.Ordinal);
         foreach (var (name, deployment) in options.Deployments)
         {
@@ -57,16 +58,26 @@ internal sealed partial class RouteTableBuilder(
                 m.Value.Cache.Enabled ?? options.Cache.Enabled,
                 TimeSpan.FromSeconds(m.Value.Cache.TtlSeconds ?? options.Cache.TtlSeconds)),
             m.Value.Tools.Prefilter ?? options.Tools.Prefilter));
-        return new RouteTable(routes);
+        return new RouteTable(routes, secrets);
     }
 
-    private IModelProvider CreateProvider(string name, ProviderOptions provider, GatehouseOptions options)
+    private IModelProvider CreateProvider(string name, ProviderOptions provider, GatehouseOptions options, List<string> secrets)
     {
         var apiKey = SecretReference.Resolve(provider.ApiKey, Environment.GetEnvironmentVariable);
         var headers = provider.Headers.ToDictionary(
             h => h.Key,
             h => SecretReference.Resolve(h.Value, Environment.GetEnvironmentVariable) ?? "",
             StringComparer.OrdinalIgnoreCase);
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            secrets.Add(apiKey);
+        }
+
+        // A header is a credential when it says so by name, or its value is kept out of the file (env:).
+        secrets.AddRange(provider.Headers
+            .Where(static h => IsCredentialHeader(h.Key) || (h.Value is { } value && SecretReference.IsEnvironmentReference(value, out _)))
+            .Select(h => headers[h.Key])
+            .Where(static v => v.Length > 0));
 
         switch (provider.Type)
         {
@@ -123,6 +134,10 @@ internal sealed partial class RouteTableBuilder(
     }
 
     private static readonly Uri LocalBaseUrl = new("http://local.gatehouse.internal/v1/");
+
+    private static bool IsCredentialHeader(string name) =>
+        name.Contains("auth", StringComparison.OrdinalIgnoreCase) || name.Contains("key", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase) || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
 
     private static Uri WithTrailingSlash(string url) => new(url.EndsWith('/') ? url : url + "/");
 

@@ -71,7 +71,7 @@ internal sealed partial class SimulatorHandler : HttpMessageHandler
         {
             try
             {
-                return await JsonDocument.ParseAsync(stream, default, cancellationToken);
+                return await JsonDocument.ParseAsync(stream, Hosting.RequestJson.DerivedDocumentOptions, cancellationToken);
             }
             catch (JsonException)
             {

@@ -16,7 +16,7 @@ internal static class AnthropicToolRequestReader
 {
     public static ToolRequest? Read(ReadOnlySpan<byte> body, ToolProfileCache profiles)
     {
-        var reader = new Utf8JsonReader(body);
+        var reader = new Utf8JsonReader(body, Hosting.RequestJson.DerivedReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;

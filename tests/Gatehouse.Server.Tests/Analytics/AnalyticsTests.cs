@@ -156,4 +156,40 @@ public sealed class AnalyticsTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task RangesAtTheEdgesOfTheCalendar_AreAnsweredOrRefused_NeverA500()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        using var client = server.CreateClient();
+        string[] ranges =
+        [
+            "to=0001-01-01T00:00:00Z",                                 // the default 'from' (a day before) would underflow
+            "to=0001-01-01T06:00:00Z",
+            "from=0001-01-01T00:00:00Z&to=0001-01-02T00:00:00Z",
+            "from=9999-12-31T23:59:59Z",                               // after the default 'to' (now)
+            "to=9999-12-31T23:59:59.9999999Z",
+            "from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59.9999999Z",
+            "from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59.9999999Z&groupBy=day",
+            "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",       // from after to
+            "from=0001-01-01T00:00:00%2B01:00",                        // before the calendar in UTC
+            "to=99999",
+        ];
+
+        foreach (var range in ranges)
+        {
+            using var response = await client.GetAsync("api/analytics?" + range, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{range}: {(int)response.StatusCode} {text}");
+            using var json = JsonDocument.Parse(text);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                Assert.Equal(0, json.RootElement.GetProperty("requests").GetProperty("total").GetInt64());
+            }
+            else
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
 }

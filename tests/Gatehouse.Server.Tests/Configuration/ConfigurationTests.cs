@@ -72,6 +72,12 @@ public sealed class ConfigurationTests
         var ids = await ModelIdsAsync(client);
         Assert.Contains("my-alias", ids);
         Assert.DoesNotContain("broken", ids);
+
+        // ...and so do the limits and settings every call reads: calls are still served, not 500s.
+        using (var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json("""{"model":"my-alias","messages":[{"role":"user","content":"hi"}]}"""), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
     }
 
     [Fact]

@@ -22,7 +22,7 @@ internal static class CountTokensEstimator
             return null;
         }
 
-        using var document = JsonDocument.Parse(translated.OpenAIBody);
+        using var document = JsonDocument.Parse(translated.OpenAIBody, Hosting.RequestJson.DerivedDocumentOptions);
         return ChatTokenEstimator.EstimatePrompt(document.RootElement, counter);
     }
 

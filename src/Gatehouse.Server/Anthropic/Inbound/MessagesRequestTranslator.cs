@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gatehouse.Hosting;
 
 namespace Gatehouse.Anthropic.Inbound;
 
@@ -30,11 +31,11 @@ internal static partial class MessagesRequestTranslator
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestJson.MaxDepth });
         }
         catch (JsonException ex)
         {
-            error = AnthropicError.InvalidJson($"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}");
+            error = AnthropicError.InvalidJson(RequestJson.FindError(body.Span) ?? $"line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}");
             return null;
         }
 

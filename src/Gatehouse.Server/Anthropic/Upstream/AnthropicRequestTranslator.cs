@@ -27,7 +27,7 @@ internal static partial class AnthropicRequestTranslator
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(openAIRequest);
+            document = JsonDocument.Parse(openAIRequest, Hosting.RequestJson.DerivedDocumentOptions);
         }
         catch (JsonException ex)
         {

@@ -31,7 +31,7 @@ internal sealed class LocalModelHandler(LocalEmbeddingModels models) : HttpMessa
         {
             document = request.Content is null
                 ? throw new JsonException("no body")
-                : await JsonDocument.ParseAsync(await request.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
+                : await JsonDocument.ParseAsync(await request.Content.ReadAsStreamAsync(cancellationToken), Hosting.RequestJson.DerivedDocumentOptions, cancellationToken);
         }
         catch (JsonException)
         {

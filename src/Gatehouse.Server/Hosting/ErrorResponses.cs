@@ -1,0 +1,55 @@
+using Gatehouse.Anthropic.Inbound;
+using Gatehouse.Gateway;
+using Gatehouse.OpenAI;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>
+/// Errors answered outside the <c>/v1</c> pipeline (limits, unknown routes, status-code pages, the
+/// exception handler) in the caller's dialect, chosen by path: Anthropic's error JSON under
+/// <c>/v1/messages</c>, OpenAI's under the rest of <c>/v1</c>, ProblemDetails everywhere else.
+/// No <c>/v1</c> caller ever gets the framework's ProblemDetails, which its SDK cannot read.
+/// </summary>
+internal static class ErrorResponses
+{
+    public static bool IsAnthropic(PathString path) => path.StartsWithSegments("/v1/messages", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsOpenAI(PathString path) => path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes <paramref name="error"/> in the dialect of the request's path; <paramref name="title"/> is the ProblemDetails title (default: the status's reason phrase).</summary>
+    public static Task WriteAsync(HttpContext context, OpenAIError error, string? title = null)
+    {
+        var path = context.Request.Path;
+        if (IsAnthropic(path))
+        {
+            return AnthropicErrorWriter.WriteResponseAsync(context.Response, GatewayContext.ToAnthropic(error), context.RequestAborted);
+        }
+
+        if (IsOpenAI(path))
+        {
+            return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
+        }
+
+        return TypedResults.Problem(statusCode: error.StatusCode, title: title ?? ReasonPhrases.GetReasonPhrase(error.StatusCode), detail: error.Message)
+            .ExecuteAsync(context);
+    }
+
+    /// <summary>The body for a status set with none (a 405 from routing, anything a component ends with an empty error).</summary>
+    public static Task WriteStatusAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        if (!IsOpenAI(context.Request.Path))
+        {
+            return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+                .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = status } }).AsTask();
+        }
+
+        var reason = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+        return WriteAsync(context, new OpenAIError(
+            status,
+            $"{reason} ({context.Request.Method} {context.Request.Path}).",
+            status >= 500 ? "server_error" : "invalid_request_error",
+            Code: reason.ToLowerInvariant().Replace(' ', '_')));
+    }
+}
