@@ -25,6 +25,9 @@ internal static class GatehouseApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // After routing (which WebApplication runs first), before any endpoint binds its parameters.
+        app.UseCallerAccess();
         app.MapGatewayEndpoints();
         app.MapMessagesEndpoints();
         app.MapKeyEndpoints();
