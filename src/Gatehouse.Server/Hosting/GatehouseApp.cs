@@ -28,6 +28,7 @@ internal static class GatehouseApp
 
         // After routing (which WebApplication runs first), before any endpoint binds its parameters.
         app.UseCallerAccess();
+        app.UseApiRequestBinding();
         app.MapGatewayEndpoints();
         app.MapMessagesEndpoints();
         app.MapKeyEndpoints();
