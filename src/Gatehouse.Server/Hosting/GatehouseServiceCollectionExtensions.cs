@@ -138,6 +138,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<ExecutionEngine>();
 
         services.AddProblemDetails();
+        services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>(); // after the framework's: /api errors are JSON whatever Accept says
 
         // What the /api binder cannot read is thrown (in every environment, not only Development), so
         // ApiRequestBinding can say what was wrong instead of an empty 400. /v1 endpoints bind nothing.
