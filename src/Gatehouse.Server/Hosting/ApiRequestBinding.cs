@@ -146,9 +146,15 @@ internal static partial class ApiRequestBinding
             return $"The request body is not valid JSON: {json.Message}";
         }
 
-        var why = json.InnerException is { } inner ? inner.Message : "it is not of the type expected there.";
+        // The inner exception says what the reader refused (a number where a string goes, a lone
+        // surrogate); without one, the serializer's own message (a wrong type, a field this body has not).
+        var why = json.InnerException?.Message ?? WithoutPosition(json.Message);
         return $"The value at '{json.Path}' (line {json.LineNumber + 1}, byte {json.BytePositionInLine}) cannot be read: {why}";
     }
+
+    /// <summary>The serializer's message without its " Path: $.x | LineNumber: 0 | BytePositionInLine: 9." tail, which the caller is given already.</summary>
+    private static string WithoutPosition(string message) =>
+        message.IndexOf(" Path: ", StringComparison.Ordinal) is var tail and > 0 ? message[..tail] : message;
 
     private static string Expected(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
     {

@@ -98,6 +98,20 @@ public sealed class ApiRequestBindingTests
         Assert.Contains(expected, problem?.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnknownFieldOnAStrictBody_Is400NamingTheField()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        using var admin = server.CreateClient();
+        using var request = ApiBodyEndpoints.All.Single(e => e.Path.EndsWith("/render", StringComparison.Ordinal)).Request("""{"inputs":{},"modle":"x"}""", "application/json");
+        using var response = await admin.SendAsync(request, Ct);
+        var detail = (await ProblemAsync(response))?.GetProperty("detail").GetString();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("'$.modle'", detail, StringComparison.Ordinal);
+        Assert.Contains("could not be mapped", detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("api/requests?from=yesterday", "from")]
     [InlineData("api/requests?to=2026-13-45", "to")]
