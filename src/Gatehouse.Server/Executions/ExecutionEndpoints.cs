@@ -31,12 +31,19 @@ internal static class ExecutionEndpoints
         DateTimeOffset? from,
         DateTimeOffset? to,
         string? cursor,
-        int? limit,
+        string? limit,
         CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var page = ListPaging.Read(limit, cursor, ExecutionSql.MaxLimit, static c => RequestRecordCursor.TryDecode(c, out _), (field, message) => errors[field] = [message]);
         if (status is not null && !ExecutionStatuses.IsKnown(status))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Use 'completed', 'failed' or 'validation_failed'."] });
+            errors["status"] = ["Use 'completed', 'failed' or 'validation_failed'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         var query = new ExecutionQuery
@@ -49,8 +56,8 @@ internal static class ExecutionEndpoints
             RetryOf = retryOf,
             From = from,
             To = to,
-            Cursor = cursor,
-            Limit = Math.Clamp(limit ?? 50, 1, ExecutionSql.MaxLimit),
+            Cursor = page.Cursor,
+            Limit = page.Limit,
         };
         if (!ExecutionVisibility.TryScope(context.GetCaller(), query, out var scoped))
         {

@@ -41,8 +41,7 @@ internal static class ErrorResponses
         var status = context.Response.StatusCode;
         if (!IsOpenAI(context.Request.Path))
         {
-            return context.RequestServices.GetRequiredService<IProblemDetailsService>()
-                .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = status } }).AsTask();
+            return WriteProblemAsync(context, status);
         }
 
         var reason = ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
@@ -51,5 +50,17 @@ internal static class ErrorResponses
             $"{reason} ({context.Request.Method} {context.Request.Path}).",
             status >= 500 ? "server_error" : "invalid_request_error",
             Code: reason.ToLowerInvariant().Replace(' ', '_')));
+    }
+
+    /// <summary>ProblemDetails when a writer takes the request (every <c>/api</c> one does); elsewhere a client that accepts no JSON gets the status line as text.</summary>
+    private static async Task WriteProblemAsync(HttpContext context, int status)
+    {
+        var written = await context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = status } });
+        if (!written)
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync($"{status} {ReasonPhrases.GetReasonPhrase(status)}", context.RequestAborted);
+        }
     }
 }

@@ -25,6 +25,11 @@ internal static class GatehouseApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages(static context => ErrorResponses.WriteStatusAsync(context.HttpContext));
+
+        // After routing (which WebApplication runs first), before any endpoint binds its parameters:
+        // the key first (an unauthenticated body is never read), then what the request may be.
+        app.UseCallerAccess();
+        app.UseApiRequestBinding();
         app.UseMiddleware<RequestLimits>();
         app.MapGatewayEndpoints();
         app.MapMessagesEndpoints();

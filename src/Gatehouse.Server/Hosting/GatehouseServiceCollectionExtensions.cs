@@ -144,10 +144,12 @@ internal static class GatehouseServiceCollectionExtensions
 
         services.AddProblemDetails();
         services.AddExceptionHandler<GatehouseExceptionHandler>();
+        services.AddSingleton<IProblemDetailsWriter, ApiProblemDetailsWriter>(); // after the framework's: /api errors are JSON whatever Accept says
 
-        // A body or parameter the /api binder cannot read is thrown (in every environment, not only
-        // Development) so the handler can say what was wrong; it is the client's error, not logged as one.
-        services.Configure<RouteHandlerOptions>(static options => options.ThrowOnBadRequest = true);
+        // What the /api binder cannot read is thrown (in every environment, not only Development), so
+        // ApiRequestBinding can say what was wrong instead of an empty 400; it is the client's error,
+        // not logged as one. /v1 endpoints bind nothing.
+        services.PostConfigure<RouteHandlerOptions>(static options => options.ThrowOnBadRequest = true);
         services.Configure<ExceptionHandlerOptions>(static options =>
             options.SuppressDiagnosticsCallback = static context => context.Exception is BadHttpRequestException);
         services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()

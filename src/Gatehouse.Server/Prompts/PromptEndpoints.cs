@@ -50,7 +50,7 @@ internal static partial class PromptEndpoints
     }
 
     private static async Task<Results<Ok<PromptPageResponse>, ValidationProblem>> ListAsync(
-        HttpContext http, IPromptStore store, string? owner, string? tag, string? search, string? archived, int? limit, string? cursor, CancellationToken cancellationToken)
+        HttpContext http, IPromptStore store, string? owner, string? tag, string? search, string? archived, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         bool? archivedFilter = archived?.ToLowerInvariant() switch
@@ -60,17 +60,14 @@ internal static partial class PromptEndpoints
             "all" => null,
             _ => Refuse(errors, "archived", "Use 'false' (default: active prompts), 'true' (archived only) or 'all'."),
         };
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors.Add("limit", $"From 1 to {MaxPageSize} (default 50).");
-        }
+        var page = ListPaging.Read(limit, cursor, MaxPageSize, PromptMetadataValidator.IsSlug, errors.Add);
 
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var page = await store.ListAsync(
+        var found = await store.ListAsync(
             new PromptQuery
             {
                 Scope = PromptScope.For(http.GetCaller()),
@@ -78,11 +75,11 @@ internal static partial class PromptEndpoints
                 Tag = string.IsNullOrEmpty(tag) ? null : tag,
                 Search = search,
                 Archived = archivedFilter,
-                Cursor = string.IsNullOrEmpty(cursor) ? null : cursor,
-                Limit = limit ?? 50,
+                Cursor = page.Cursor,
+                Limit = page.Limit,
             },
             cancellationToken);
-        return TypedResults.Ok(new PromptPageResponse([.. page.Items.Select(PromptResponse.From)], page.NextCursor));
+        return TypedResults.Ok(new PromptPageResponse([.. found.Items.Select(PromptResponse.From)], found.NextCursor));
     }
 
     private static async Task<Results<Ok<PromptResponse>, ProblemHttpResult>> GetAsync(string idOrSlug, HttpContext http, PromptCatalog catalog, CancellationToken cancellationToken) =>

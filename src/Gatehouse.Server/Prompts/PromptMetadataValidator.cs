@@ -20,6 +20,9 @@ internal static partial class PromptMetadataValidator
         return trimmed;
     }
 
+    /// <summary>Whether <paramref name="value"/> has a slug's form (every stored prompt's slug does; a list's cursor is one).</summary>
+    public static bool IsSlug(string value) => Slug().IsMatch(value);
+
     public static string? CheckDescription(FieldErrors errors, string? description)
     {
         if (description is not null && description.Length > MaxDescriptionLength)

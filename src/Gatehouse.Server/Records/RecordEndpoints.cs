@@ -26,12 +26,19 @@ internal static class RecordEndpoints
         DateTimeOffset? from,
         DateTimeOffset? to,
         string? cursor,
-        int? limit,
+        string? limit,
         CancellationToken cancellationToken)
     {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var page = ListPaging.Read(limit, cursor, RequestRecordSql.MaxLimit, static c => RequestRecordCursor.TryDecode(c, out _), (field, message) => errors[field] = [message]);
         if (outcome is not null and not "success" and not "error")
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = ["Use 'success' or 'error'."] });
+            errors["outcome"] = ["Use 'success' or 'error'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         var caller = context.GetCaller();
@@ -43,8 +50,8 @@ internal static class RecordEndpoints
             Outcome = outcome,
             From = from,
             To = to,
-            Cursor = cursor,
-            Limit = Math.Clamp(limit ?? 50, 1, 500),
+            Cursor = page.Cursor,
+            Limit = page.Limit,
         };
 
         try
