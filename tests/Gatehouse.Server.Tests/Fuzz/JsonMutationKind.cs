@@ -1,0 +1,10 @@
+namespace Gatehouse.Tests.Fuzz;
+
+internal enum JsonMutationKind
+{
+    Replace,
+    Remove,
+    Add,
+    RepeatKey,
+    Wrap,
+}
