@@ -8,7 +8,7 @@ namespace Gatehouse.Tests.Fuzz;
 /// a 502/503/504 only when the request asked the simulator for a fault or a delay; an error body
 /// in the path's dialect (OpenAI on <c>/v1</c>, Anthropic on <c>/v1/messages*</c>, ProblemDetails
 /// on <c>/api</c>) with its status; a 2xx JSON body that parses; and no error event in a stream
-/// nobody asked to fail. Kestrel's empty 400/431 is accepted only for headers it must refuse before
+/// nobody asked to fail. Kestrel's empty 400/413/414/431 is accepted only for headers it must refuse before
 /// Gatehouse runs.
 /// </summary>
 internal static class FuzzOracle
@@ -40,7 +40,7 @@ internal static class FuzzOracle
 
         if (response.Status >= 400)
         {
-            if (response.Body.Length == 0 && request.KestrelMayRefuse && response.Status is 400 or 413 or 431)
+            if (response.Body.Length == 0 && request.KestrelMayRefuse && response.Status is 400 or 413 or 414 or 431)
             {
                 return null;
             }

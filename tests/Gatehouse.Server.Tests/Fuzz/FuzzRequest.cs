@@ -15,12 +15,15 @@ internal sealed record FuzzRequest(
     /// <summary>Kestrel's own limit on all request headers together (32 KB); beyond it Kestrel answers before Gatehouse runs.</summary>
     public const int KestrelHeaderLimit = 32 * 1024;
 
+    /// <summary>Kestrel's limit on the request line (8 KB): a longer path and query is a 414 before Gatehouse runs.</summary>
+    public const int KestrelRequestLineLimit = 8 * 1024;
+
     /// <summary>Kestrel's limit on the number of request headers (100).</summary>
     public const int KestrelHeaderCountLimit = 100;
 
     public string Path => PathAndQuery.Split('?', 2)[0];
 
-    public FuzzDialect Dialect => DialectOf(Path);
+    public FuzzDialect Dialect => DialectOf(Normalized(Path));
 
     /// <summary>Asks the simulator for a fault, a delay or a status: then a 502/503/504 is the documented answer, not a bug.</summary>
     public bool InjectsFault => Headers.Any(h => h.Key.StartsWith("x-gatehouse-sim-", StringComparison.OrdinalIgnoreCase));
@@ -31,7 +34,30 @@ internal sealed record FuzzRequest(
         Headers.Count > KestrelHeaderCountLimit - 10 ||
         Headers.Any(h => h.Value.Any(c => c > 0x7E || (c < 0x20 && c != '\t'))) ||
         (ContentType?.Any(c => c > 0x7E || c < 0x20) ?? false) ||
-        PathAndQuery.Length > 8 * 1024;
+        PathAndQuery.Length > KestrelRequestLineLimit - 100 ||
+        Path.Contains("%00", StringComparison.Ordinal);
+
+    /// <summary>The path as Kestrel routes it: <c>%2e</c> decoded and dot segments resolved (so <c>/v1/x/%2e%2e/%2e%2e/api/keys</c> is <c>/api/keys</c>).</summary>
+    public static string Normalized(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in path.Replace("%2e", ".", StringComparison.OrdinalIgnoreCase).Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (segments.Count > 1)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+            }
+            else if (segment != ".")
+            {
+                segments.Add(segment);
+            }
+        }
+
+        return string.Join('/', segments);
+    }
 
     public static FuzzDialect DialectOf(string path)
     {
@@ -78,7 +104,7 @@ internal sealed record FuzzRequest(
 
         if (Body is not null)
         {
-            text.Append("  body (").Append(Body.Length).Append(" bytes): ").Append(Bytes(Body, 600)).AppendLine();
+            text.Append("  body (").Append(Body.Length).Append(" bytes): ").Append(Bytes(Body, 1600)).AppendLine();
         }
 
         return text.ToString();

@@ -249,7 +249,9 @@ internal sealed partial class FuzzServer : IAsyncDisposable
                 : root;
         }
 
-        var user = await PostAsync("api/keys", """{"name":"fuzz-user","owner":"fuzz-team"}""", HttpStatusCode.Created);
+        // The user key has a token limit and a budget, so its calls go through the admission estimates.
+        var user = await PostAsync("api/keys", """{"name":"fuzz-user","owner":"fuzz-team","tokensPerMinute":1000000000,"requestsPerMinute":1000000}""", HttpStatusCode.Created);
+        await PostAsync("api/budgets", $$"""{"keyId":"{{user.GetProperty("id").GetString()}}","period":"total","limitUsd":1000000}""", HttpStatusCode.Created);
         var victim = await PostAsync("api/keys", $$"""{"name":"fuzz-victim","owner":"{{FuzzIds.VictimOwner}}"}""", HttpStatusCode.Created);
         var victimId = victim.GetProperty("id").GetString()!;
         var budget = await PostAsync("api/budgets", $$"""{"keyId":"{{victimId}}","period":"day","limitUsd":100}""", HttpStatusCode.Created);

@@ -110,7 +110,7 @@ public sealed partial class FuzzTests
                 async request =>
                 {
                     // Past the deadline (a saturated server) the remaining iterations pass at once, so the test ends.
-                    if (await run.SendAsync(request, "(see CsCheck's seed below)", Ct) is { } finding)
+                    if (await run.SendAsync(request, "(the seed CsCheck prints above)", Ct) is { } finding)
                     {
                         throw new FuzzFailureException(finding.ToString());
                     }

@@ -63,7 +63,7 @@ internal static class NastyJson
 
     /// <summary>Long strings: one unbroken run (what tokenizers choke on), words, or other scripts.</summary>
     public static Gen<byte[]> LongString { get; } = Gen.Select(
-        Gen.Frequency((6, Gen.Int[0, 2_000]), (3, Gen.Int[2_000, 50_000]), (1, Gen.Int[50_000, 1_000_000])),
+        Gen.Frequency((6, Gen.Int[0, 2_000]), (3, Gen.Int[2_000, 50_000]), (2, Gen.Int[50_000, 1_000_000])),
         Gen.Int[0, 4],
         static (length, kind) => Utf8("\"" + LongText(length, kind) + "\""));
 
@@ -93,7 +93,7 @@ internal static class NastyJson
         (5, Number),
         (5, OddString),
         (3, InvalidUtf8String),
-        (2, LongString),
+        (3, LongString),
         (1, HugeArray),
         (2, DeepNesting),
         (1, Broken));
