@@ -65,7 +65,7 @@ internal static class FuzzGen
         var body = target.HasBody ? Body(target.Seeds) : Gen.Frequency((19, Gen.Const((byte[]?)null)), (1, Gen.Byte.Array[0, 200].Select(b => (byte[]?)b)));
         var chunked = Gen.Frequency((9, Gen.Const(false)), (1, Gen.Const(true)));
         return Gen.Select(method, pathAndQuery, Headers(ids, masterKey), ContentType(), body, chunked,
-            (m, pq, h, ct, b, c) => new FuzzRequest(target.Name, m, pq, h, b, b is null ? null : ct, c && b is not null));
+            (m, pq, h, ct, b, c) => new FuzzRequest(target.Name, m, pq, h.Headers, b, b is null ? null : ct, c && b is not null, h.Credential));
     }
 
     private static Gen<string> Path(FuzzTarget target, FuzzIds ids)
@@ -113,26 +113,27 @@ internal static class FuzzGen
         });
     }
 
-    private static Gen<IReadOnlyList<KeyValuePair<string, string>>> Headers(FuzzIds ids, string masterKey)
+    private static Gen<(IReadOnlyList<KeyValuePair<string, string>> Headers, FuzzCredential Credential)> Headers(FuzzIds ids, string masterKey)
     {
         static KeyValuePair<string, string> H(string name, string value) => new(name, value);
-        var auth = Gen.Frequency<KeyValuePair<string, string>[]>(
-            (40, Gen.Const(new[] { H("Authorization", "Bearer " + masterKey) })),
-            (8, Gen.Const(new[] { H("Authorization", "Bearer " + ids.UserKey) })),
-            (4, Gen.Const(new[] { H("x-api-key", masterKey) })),
-            (1, Gen.Const(Array.Empty<KeyValuePair<string, string>>())),
-            (1, Gen.Const(new[] { H("Authorization", "Basic abc") })),
-            (1, Gen.Const(new[] { H("Authorization", "Basic abc"), H("x-api-key", masterKey) })),
-            (1, Gen.Const(new[] { H("Authorization", "Bearer ") })),
-            (1, Gen.Const(new[] { H("Authorization", "Bearer sk-gh-wrong") })),
-            (1, Gen.Const(new[] { H("Authorization", "bearer " + masterKey) })),
-            (1, Gen.Const(new[] { H("Authorization", "Bearer " + masterKey + " extra") })),
-            (1, Gen.Const(new[] { H("Authorization", "Bearer " + masterKey), H("Authorization", "Bearer sk-gh-wrong") })),
-            (1, Gen.Const(new[] { H("Authorization", "Token " + masterKey) })),
-            (1, Gen.Const(new[] { H("Authorization", "Bearer\t" + masterKey) })),
-            (1, Gen.Const(new[] { H("Authorization", "Bearer " + masterKey + "\u00e9") })),
-            (1, Gen.Int[1_000, 40_000].Select(n => new[] { H("Authorization", "Bearer " + new string('k', n)) })),
-            (1, Gen.Const(new[] { H("x-api-key", "") })));
+        static (KeyValuePair<string, string>[], FuzzCredential) A(FuzzCredential credential, params KeyValuePair<string, string>[] headers) => (headers, credential);
+        var auth = Gen.Frequency<(KeyValuePair<string, string>[] Headers, FuzzCredential Credential)>(
+            (40, Gen.Const(A(FuzzCredential.Valid, H("Authorization", "Bearer " + masterKey)))),
+            (8, Gen.Const(A(FuzzCredential.Valid, H("Authorization", "Bearer " + ids.UserKey)))),
+            (4, Gen.Const(A(FuzzCredential.Valid, H("x-api-key", masterKey)))),
+            (1, Gen.Const(A(FuzzCredential.Valid, H("Authorization", "bearer " + masterKey)))),
+            (1, Gen.Const(A(FuzzCredential.Invalid))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("Authorization", "Basic abc")))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("Authorization", "Basic abc"), H("x-api-key", masterKey)))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("Authorization", "Bearer ")))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("Authorization", "Bearer sk-gh-wrong")))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("Authorization", "Token " + masterKey)))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("x-api-key", "")))),
+            (1, Gen.Const(A(FuzzCredential.Invalid, H("Authorization", "Bearer " + masterKey + "\u00e9")))),
+            (1, Gen.Int[1_000, 40_000].Select(n => A(FuzzCredential.Invalid, H("Authorization", "Bearer " + new string('k', n))))),
+            (1, Gen.Const(A(FuzzCredential.Unclear, H("Authorization", "Bearer " + masterKey + " extra")))),
+            (1, Gen.Const(A(FuzzCredential.Unclear, H("Authorization", "Bearer " + masterKey), H("Authorization", "Bearer sk-gh-wrong")))),
+            (1, Gen.Const(A(FuzzCredential.Unclear, H("Authorization", "Bearer\t" + masterKey)))));
         var overrides = Gen.Select(Gen.Int[0, s_overrideHeaders.Length - 1], Gen.Int[0, 100], static (i, v) =>
         {
             var (name, values) = s_overrideHeaders[i];
@@ -142,7 +143,7 @@ internal static class FuzzGen
             (30, Gen.Const(Array.Empty<KeyValuePair<string, string>>())),
             (1, Gen.Int[1_000, 40_000].Select(n => new[] { H("x-junk", new string('j', n)) })),
             (1, Gen.Int[50, 150].Select(n => Enumerable.Range(0, n).Select(i => H("x-junk-" + i, "v")).ToArray())));
-        return Gen.Select(auth, overrides, junk, static (a, o, j) => (IReadOnlyList<KeyValuePair<string, string>>)[.. a, .. o, .. j]);
+        return Gen.Select(auth, overrides, junk, static (a, o, j) => ((IReadOnlyList<KeyValuePair<string, string>>)[.. a.Headers, .. o, .. j], a.Credential));
     }
 
     private static Gen<string?> ContentType() => Gen.Frequency(

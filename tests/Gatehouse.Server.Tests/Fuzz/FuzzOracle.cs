@@ -7,8 +7,9 @@ namespace Gatehouse.Tests.Fuzz;
 /// The bar every answer must meet, whatever was sent: an answer within the time bound; never a 500;
 /// a 502/503/504 only when the request asked the simulator for a fault or a delay; an error body
 /// in the path's dialect (OpenAI on <c>/v1</c>, Anthropic on <c>/v1/messages*</c>, ProblemDetails
-/// on <c>/api</c>) with its status; a 2xx JSON body that parses; and no error event in a stream
-/// nobody asked to fail. Kestrel's empty 400/413/414/431 is accepted only for headers it must refuse before
+/// on <c>/api</c>) with its status; a 2xx JSON body that parses; no error event in a stream
+/// nobody asked to fail; and a 401 for every request without a valid key (a present Authorization
+/// header that is not Bearer included). Kestrel's empty 400/413/414/431 is accepted only for headers it must refuse before
 /// Gatehouse runs.
 /// </summary>
 internal static class FuzzOracle
@@ -18,9 +19,15 @@ internal static class FuzzOracle
     /// <summary>Null when the answer is right; otherwise what is wrong, in one line, with a stable <see cref="FuzzViolation.Signature"/>.</summary>
     public static FuzzViolation? Check(FuzzRequest request, FuzzResponse response)
     {
-        if (response.Failure is not null)
+        if (response.Failure is not null && response.Status == 0)
         {
             return request.KestrelMayRefuse ? null : new("no-answer", response.Failure.Split(':', 2)[0], response.Failure);
+        }
+
+        if (response.Failure is not null)
+        {
+            // A body cut after the headers is how a broken stream ends (documented), so only an injected fault may do it.
+            return request.InjectsFault ? null : new("cut", $"{response.Status}", $"{response.Status} whose body broke off: {response.Failure}");
         }
 
         if (response.Elapsed > Bound)
@@ -38,13 +45,20 @@ internal static class FuzzOracle
             return new("5xx", $"{response.Status} {Describe(request, response)}", $"{response.Status} without an injected upstream fault");
         }
 
+        if (response.Body.Length == 0 && request.KestrelMayRefuse && response.Status is 400 or 413 or 414 or 431)
+        {
+            return null;
+        }
+
+        if (request.Credential == FuzzCredential.Invalid && request.Dialect != FuzzDialect.None && response.Status is not (401 or 404 or 405 or 413 or 414 or 431))
+        {
+            return response.Status < 400
+                ? new("auth-bypass", $"{response.Status}", $"answered {response.Status} to a request without a valid key")
+                : new("auth-order", $"{response.Status}", $"answered {response.Status}, not 401, to a request without a valid key");
+        }
+
         if (response.Status >= 400)
         {
-            if (response.Body.Length == 0 && request.KestrelMayRefuse && response.Status is 400 or 413 or 414 or 431)
-            {
-                return null;
-            }
-
             var problem = CheckErrorBody(request.Dialect, request.Method, response);
             return problem is null ? null : new("error-shape", $"{response.Status} {problem}", problem);
         }

@@ -10,7 +10,8 @@ internal sealed record FuzzRequest(
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     byte[]? Body,
     string? ContentType,
-    bool Chunked)
+    bool Chunked,
+    FuzzCredential Credential = FuzzCredential.Valid)
 {
     /// <summary>Kestrel's own limit on all request headers together (32 KB); beyond it Kestrel answers before Gatehouse runs.</summary>
     public const int KestrelHeaderLimit = 32 * 1024;

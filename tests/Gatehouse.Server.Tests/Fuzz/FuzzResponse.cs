@@ -8,7 +8,7 @@ internal sealed record FuzzResponse(int Status, string? ContentType, byte[] Body
 
     public string? MediaType => ContentType?.Split(';', 2)[0].Trim().ToLowerInvariant();
 
-    public override string ToString() => Failure is not null
+    public override string ToString() => Failure is not null && Status == 0
         ? $"no answer after {Elapsed.TotalMilliseconds:F0} ms: {Failure}"
-        : $"{Status} {ContentType} in {Elapsed.TotalMilliseconds:F0} ms, body ({Body.Length} bytes): {FuzzRequest.Bytes(Body, 700)}";
+        : $"{Status} {ContentType} in {Elapsed.TotalMilliseconds:F0} ms, body ({Body.Length} bytes{(Failure is null ? "" : ", then " + Failure)}): {FuzzRequest.Bytes(Body, 700)}";
 }

@@ -154,16 +154,23 @@ internal sealed partial class FuzzServer : IAsyncDisposable
         try
         {
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
             var body = new MemoryStream();
-            var buffer = new byte[64 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            try
             {
-                if (body.Length < FuzzResponse.MaxBody)
+                await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                var buffer = new byte[64 * 1024];
+                int read;
+                while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
                 {
-                    body.Write(buffer, 0, read);
+                    if (body.Length < FuzzResponse.MaxBody)
+                    {
+                        body.Write(buffer, 0, read);
+                    }
                 }
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                return new FuzzResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body.ToArray(), stopwatch.Elapsed, $"body: {e.Message}");
             }
 
             return new FuzzResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), body.ToArray(), stopwatch.Elapsed, null);

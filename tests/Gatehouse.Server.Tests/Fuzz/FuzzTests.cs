@@ -140,13 +140,17 @@ public sealed partial class FuzzTests
 
         var bound = server.BaselineBytes + MemoryGrowthBound;
         var settled = await server.SettledWorkingSetAsync(bound, Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"server memory: {server.BaselineBytes / (1024 * 1024)} MB after warm-up, {settled / (1024 * 1024)} MB after the run");
         return settled <= bound
             ? null
             : $"the server holds {settled / (1024 * 1024)} MB after the run: {(settled - server.BaselineBytes) / (1024 * 1024)} MB over its baseline of {server.BaselineBytes / (1024 * 1024)} MB (bound {MemoryGrowthBound / (1024 * 1024)} MB)";
     }
 
-    private static string Failure(FuzzRun run, string? memory) =>
-        (memory is null ? "" : "MEMORY: " + memory + "\n") + run.Report();
+    private static string Failure(FuzzRun run, string? memory)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine($"{run.Sent} requests in {run.Elapsed.TotalSeconds:F1} s, {run.Findings.Count} bad answers");
+        return (memory is null ? "" : "MEMORY: " + memory + "\n") + run.Report();
+    }
 
     [GeneratedRegex("""seed: "([^"]+)"|CsCheck_Seed=(\S+)""")]
     private static partial Regex CsCheckSeed();
