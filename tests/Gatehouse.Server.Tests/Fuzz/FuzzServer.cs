@@ -12,7 +12,7 @@ namespace Gatehouse.Tests.Fuzz;
 /// A Gatehouse process to fuzz (its own process, so a stack overflow or a runaway allocation shows
 /// as a finding instead of taking the test host with it, and its memory is its own), with the
 /// things of <see cref="FuzzIds"/> created in it, and a client that sends any bytes at all.
-/// Simulator deployments answer at once and time out after one second, have no circuit breaker
+/// Simulator deployments answer at once and time out after two seconds, have no circuit breaker
 /// (an injected fault must not close a deployment for the requests after it) and wait at most a
 /// second for a <c>Retry-After</c>: what the suite measures is Gatehouse, not configured latency.
 /// </summary>
@@ -20,7 +20,7 @@ internal sealed partial class FuzzServer : IAsyncDisposable
 {
     public const string MasterKey = "sk-gh-fuzz-master-key";
 
-    private const string Deployment = """{ "TimeoutSeconds": 1, "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 }, "Resilience": { "BreakerFailureRatio": 0, "MaxRetryAfterSeconds": 1, "RetryDelaySeconds": 0.01 } }""";
+    private const string Deployment = """{ "TimeoutSeconds": 2, "Simulation": { "TimeToFirstTokenMs": 0, "TokensPerSecond": 0 }, "Resilience": { "BreakerFailureRatio": 0, "MaxRetryAfterSeconds": 1, "RetryDelaySeconds": 0.01 } }""";
 
     private static readonly string s_config = $$"""
         { "Gatehouse": {
