@@ -159,9 +159,9 @@ internal static class FuzzGen
         var seed = Gen.Int[0, trees.Length - 1];
         var mutation = Gen.Select(
             Gen.Frequency((10, Gen.Const(JsonMutationKind.Replace)), (3, Gen.Const(JsonMutationKind.Remove)), (3, Gen.Const(JsonMutationKind.Add)),
-                (2, Gen.Const(JsonMutationKind.RepeatKey)), (2, Gen.Const(JsonMutationKind.Wrap))),
-            Gen.Int[0, 1_000_000], NastyJson.Any, NastyJson.Key,
-            static (kind, pick, value, key) => new JsonMutation(kind, pick, value, key));
+                (2, Gen.Const(JsonMutationKind.RepeatKey)), (2, Gen.Const(JsonMutationKind.Wrap)), (4, Gen.Const(JsonMutationKind.ExtremeNumber))),
+            Gen.Int[0, 1_000_000], NastyJson.Any, NastyJson.Number, NastyJson.Key,
+            static (kind, pick, value, number, key) => new JsonMutation(kind, pick, kind == JsonMutationKind.ExtremeNumber ? number : value, key));
         var mutated = Gen.Select(seed, mutation.Array[1, 4], (s, ms) =>
         {
             var tree = trees[s].Clone();

@@ -2,7 +2,8 @@ namespace Gatehouse.Tests.Fuzz;
 
 /// <summary>
 /// One structural change to a seed body: replace a value, remove a member, add one, repeat a key,
-/// or wrap a value in an array. <see cref="Pick"/> chooses the place among all the places the tree
+/// wrap a value in an array, or put an extreme number where
+/// the seed has a number. <see cref="Pick"/> chooses the place among all the places the tree
 /// has at that moment, so the same mutation applies to any tree.
 /// </summary>
 internal readonly record struct JsonMutation(JsonMutationKind Kind, int Pick, byte[] Value, byte[] Key)
@@ -32,13 +33,19 @@ internal readonly record struct JsonMutation(JsonMutationKind Kind, int Pick, by
             return;
         }
 
+        if (Kind == JsonMutationKind.ExtremeNumber)
+        {
+            var numbers = slots.Where(s => ValueAt(s.Container, s.Index) is JsonTreeLeaf { Bytes: [var first, ..] } && (char.IsAsciiDigit((char)first) || first == '-')).ToList();
+            slots = numbers.Count > 0 ? numbers : slots;
+        }
+
         var (container, index) = slots[Pick % slots.Count];
         switch (Kind, container)
         {
-            case (JsonMutationKind.Replace, JsonTreeObject obj):
+            case (JsonMutationKind.Replace or JsonMutationKind.ExtremeNumber, JsonTreeObject obj):
                 obj.Members[index] = obj.Members[index] with { Value = new JsonTreeLeaf(Value) };
                 break;
-            case (JsonMutationKind.Replace, JsonTreeArray array):
+            case (JsonMutationKind.Replace or JsonMutationKind.ExtremeNumber, JsonTreeArray array):
                 array.Items[index] = new JsonTreeLeaf(Value);
                 break;
             case (JsonMutationKind.Remove, JsonTreeObject obj):
@@ -63,6 +70,13 @@ internal readonly record struct JsonMutation(JsonMutationKind Kind, int Pick, by
     }
 
     public override string ToString() => $"{Kind}@{Pick}";
+
+    private static JsonTree ValueAt(JsonTree container, int index) => container switch
+    {
+        JsonTreeObject obj => obj.Members[index].Value,
+        JsonTreeArray array => array.Items[index],
+        _ => container,
+    };
 
     private static void Collect(JsonTree node, List<(JsonTree, int)> slots, List<JsonTree> containers)
     {

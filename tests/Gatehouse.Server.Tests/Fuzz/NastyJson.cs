@@ -51,10 +51,14 @@ internal static class NastyJson
 
     public static Gen<byte[]> WrongType { get; } = Gen.OneOf(s_wrongTypes).Select(Utf8);
 
-    public static Gen<byte[]> Number { get; } = Gen.OneOf(
-        Gen.OneOf(s_numbers).Select(Utf8),
-        Gen.Long.Select(l => Utf8(l.ToString(System.Globalization.CultureInfo.InvariantCulture))),
-        Gen.Double.Select(d => Utf8(d.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
+    /// <summary>Counts and sizes a caller may ask for that no provider would serve (dimensions, n, max_tokens, limits).</summary>
+    private static readonly string[] s_bigCounts = ["100000", "1000000", "16777216", "100000000", "1000000000", "2147483647", "21474837", "4294967295"];
+
+    public static Gen<byte[]> Number { get; } = Gen.Frequency(
+        (3, Gen.OneOf(s_numbers).Select(Utf8)),
+        (2, Gen.OneOf(s_bigCounts).Select(Utf8)),
+        (1, Gen.Long.Select(l => Utf8(l.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+        (1, Gen.Double.Select(d => Utf8(d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
 
     public static Gen<byte[]> OddString { get; } = Gen.OneOf(s_strings).Select(Utf8);
 
