@@ -241,7 +241,7 @@ internal sealed partial class FuzzServer : IAsyncDisposable
 
     private async Task<FuzzIds> CreateIdsAsync(CancellationToken ct)
     {
-        async Task<JsonElement> PostAsync(string path, string json, HttpStatusCode expected)
+        async Task<(JsonElement Body, string? RequestId)> SendAsync(string path, string json, HttpStatusCode expected)
         {
             using var content = new StringContent(json, Encoding.UTF8, "application/json");
             using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_process.BaseAddress, path)) { Content = content };
@@ -249,12 +249,11 @@ internal sealed partial class FuzzServer : IAsyncDisposable
             using var response = await _client.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             Assert.True(response.StatusCode == expected, $"POST {path}: {(int)response.StatusCode} {text}");
-            using var document = JsonDocument.Parse(text.Length == 0 ? "{}" : text);
-            var root = document.RootElement.Clone();
-            return response.Headers.TryGetValues("x-gatehouse-request-id", out var ids)
-                ? JsonDocument.Parse($$"""{"requestId":"{{ids.First()}}"}""").RootElement.Clone()
-                : root;
+            using var document = JsonDocument.Parse(text);
+            return (document.RootElement.Clone(), response.Headers.TryGetValues("x-gatehouse-request-id", out var ids) ? ids.First() : null);
         }
+
+        async Task<JsonElement> PostAsync(string path, string json, HttpStatusCode expected) => (await SendAsync(path, json, expected)).Body;
 
         // The user key has a token limit and a budget, so its calls go through the admission estimates.
         var user = await PostAsync("api/keys", """{"name":"fuzz-user","owner":"fuzz-team","tokensPerMinute":1000000000,"requestsPerMinute":1000000}""", HttpStatusCode.Created);
@@ -265,10 +264,10 @@ internal sealed partial class FuzzServer : IAsyncDisposable
         var prompt = await PostAsync("api/prompts", FuzzTargets.PromptDefinition(FuzzIds.PromptSlug), HttpStatusCode.Created);
         await PostAsync("api/prompts", FuzzTargets.PromptDefinition(FuzzIds.ArchivePromptSlug), HttpStatusCode.Created);
         var execution = await PostAsync($"api/prompts/{FuzzIds.PromptSlug}/execute", """{"inputs":{"name":"Ada"}}""", HttpStatusCode.Created);
-        var record = await PostAsync("v1/chat/completions", """{"model":"sim-small","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.OK);
+        var (_, recordId) = await SendAsync("v1/chat/completions", """{"model":"sim-small","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.OK);
         return new FuzzIds(
             user.GetProperty("key").GetString()!, user.GetProperty("id").GetString()!, victimId, budget.GetProperty("id").GetString()!,
-            prompt.GetProperty("id").GetString()!, execution.GetProperty("id").GetString()!, record.GetProperty("requestId").GetString()!);
+            prompt.GetProperty("id").GetString()!, execution.GetProperty("id").GetString()!, recordId!);
     }
 
     [GeneratedRegex(@"\{(\w+)\}")]
