@@ -11,17 +11,17 @@ namespace Gatehouse.Tests.Fuzz;
 /// JSON, invalid UTF-8, lone surrogates, wrong types, extreme numbers, deep nesting, huge strings
 /// and arrays, bad headers and query strings — each answer held to <see cref="FuzzOracle"/>: no
 /// 500, no 5xx but the documented upstream ones for an injected fault, no answer slower than
-/// <see cref="FuzzOracle.Bound"/>, a well-formed error body in the path's dialect; and the
-/// server's memory back under a bound at the end.
+/// <see cref="FuzzOracle.Bound"/>, a well-formed error body in the path's dialect, a 401 for every
+/// request without a valid key; and the server's memory back under a bound at the end.
 /// <para>
 /// Two tests. <see cref="EveryEndpoint_FixedSeeds_MeetsTheBar"/> is deterministic: a fixed corpus,
 /// the same cases on every run, every endpoint covered, and every distinct failure listed (not
 /// just the first). <see cref="AnyEndpoint_RandomSeed_MeetsTheBar"/> draws from a random seed each
 /// run, so CI keeps exploring, and on failure CsCheck shrinks to the smallest failing request and
 /// prints its seed. Replay either with <c>GATEHOUSE_FUZZ_SEED</c>: <c>target@seed</c> (from the
-/// corpus report) runs that one corpus case, a bare seed (from CsCheck's message) runs that case
-/// first in the random test. <c>GATEHOUSE_FUZZ_ITER</c> scales both (default 1: about 2,100 corpus
-/// and 600 random requests, some 30 s on two cores).
+/// corpus report) runs that one corpus case, a bare seed (from CsCheck's message) runs that one
+/// case in the random test. <c>GATEHOUSE_FUZZ_ITER</c> scales both (default 1: about 2,100 corpus
+/// and up to 600 random requests, some 20 s on two cores, start-up included).
 /// </para>
 /// <para>
 /// Why CsCheck (5.0.1) and not FsCheck: it is C# first (generators compose with LINQ, no Arb
