@@ -36,6 +36,16 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process's resident memory now (working set), for tests that bound what the server keeps.</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until it is ready (or has exited, when <paramref name="expectReady"/> is false).</summary>
     public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, CancellationToken cancellationToken = default)
     {
