@@ -140,8 +140,8 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     /// </summary>
     private ToolRequest? Read(GatewayContext context) => context.Dialect switch
     {
-        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles),
-        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles),
+        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles, context.Aborted),
+        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles, context.Aborted),
         _ => null,
     };
 

@@ -26,7 +26,7 @@ internal sealed partial class SimulatorHandler
         var options = SimulatorRequestOptions.Resolve(request, profile);
         if (await EarlyFaultAsync(options, cancellationToken) is { } faulted) return faulted;
 
-        var completion = ChatCompletionGenerator.Generate(chat, profile, _tokenCounter);
+        var completion = ChatCompletionGenerator.Generate(chat, profile, _tokenCounter, cancellationToken);
         var id = "chatcmpl-" + ChatCompletionGenerator.RandomId(new SimulatorRandom(NextIdSeed()), 29);
         var created = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (chat.Stream) return Stream(chat, completion, options, id, created);

@@ -50,7 +50,7 @@ internal sealed partial class SimulatorHandler
             for (var index = 0; index < count; index++)
             {
                 var item = single ? input : input[index];
-                tokens += item.ValueKind == JsonValueKind.String ? _tokenCounter.CountTokens(item.GetString()!) : item.GetArrayLength();
+                tokens += item.ValueKind == JsonValueKind.String ? _tokenCounter.CountTokens(item.GetString()!, cancellationToken) : item.GetArrayLength();
                 var values = vector.AsSpan(0, dimensions);
                 FillVector(values, Fnv1a.Hash(JsonMarshal.GetRawUtf8Value(item)));
                 EmbeddingsAnswerJson.WriteItem(w, index, values, base64);
