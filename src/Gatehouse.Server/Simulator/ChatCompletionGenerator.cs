@@ -37,7 +37,7 @@ internal static class ChatCompletionGenerator
         {
             var name = function.GetProperty("name").GetString()!;
             var parameters = function.TryGetProperty("parameters", out var p) ? p : default;
-            var arguments = parameters.ValueKind == JsonValueKind.Object ? WriteJson(parameters, random) : "{}";
+            var arguments = parameters.ValueKind == JsonValueKind.Object ? WriteJson(parameters, random).Json : "{}";
             var id = "call_" + RandomId(random, 24);
             var tokens = counter.CountTokens(name, cancellationToken) + counter.CountTokens(arguments, cancellationToken);
             return new SimulatedChoice(null, new SimulatedToolCall(id, name, arguments), "tool_calls", tokens, Reasoning(tokens, reasoningPercent));
@@ -45,9 +45,10 @@ internal static class ChatCompletionGenerator
 
         if (JsonFormat(request.ResponseFormat) is { } schema)
         {
-            var json = schema.ValueKind == JsonValueKind.Object ? WriteJson(schema, random) : ObjectAnswer(random);
+            var (json, cutShort) = schema.ValueKind == JsonValueKind.Object ? WriteJson(schema, random) : (ObjectAnswer(random), false);
             var tokens = counter.CountTokens(json, cancellationToken);
-            return new SimulatedChoice(json, null, "stop", tokens, Reasoning(tokens, reasoningPercent));
+            // A schema asking for more than one answer can hold is cut short, as a model stops at its limit.
+            return new SimulatedChoice(json, null, cutShort ? "length" : "stop", tokens, Reasoning(tokens, reasoningPercent));
         }
 
         var natural = Math.Max(1, (int)Math.Round(Math.Max(1, profile.DefaultMaxOutputTokens) * (0.5 + random.NextDouble())));
@@ -78,15 +79,16 @@ internal static class ChatCompletionGenerator
     private static int Reasoning(int visibleTokens, int percent) =>
         percent <= 0 ? 0 : (int)Math.Round(visibleTokens * (double)percent / (100 - percent));
 
-    private static string WriteJson(JsonElement schema, SimulatorRandom random)
+    private static (string Json, bool CutShort) WriteJson(JsonElement schema, SimulatorRandom random)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
+        var generator = new JsonSchemaSampleGenerator(schema, random);
         using (var writer = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions))
         {
-            new JsonSchemaSampleGenerator(schema, random).Write(writer);
+            generator.Write(writer);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return (Encoding.UTF8.GetString(buffer.WrittenSpan), generator.CutShort);
     }
 
     private static string ObjectAnswer(SimulatorRandom random)

@@ -140,6 +140,53 @@ public sealed class ResourceBudgetTests
         });
     }
 
+    [Theory]
+    [InlineData("""{"type":"array","minItems":100000000,"items":{"type":"string","minLength":100000000}}""")]
+    [InlineData("""{"type":"object","properties":{"a":{"$ref":"#"},"b":{"$ref":"#"},"c":{"$ref":"#"},"d":{"$ref":"#"}},"required":["a","b","c","d"]}""")]
+    [InlineData("""{"type":"array","minItems":2147483647,"maxItems":2147483647,"items":{"type":"number","minimum":-1.7e308,"maximum":1.7e308}}""")]
+    public async Task Simulator_StructuredOutputSchemaAskingForTooMuch_IsCutShortWithinAFixedBudget(string schema)
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        using var client = server.CreateClient();
+        await WarmUpAsync(client);
+        var body = ChatBody("Fill it.", $$$""","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{{{schema}}}}}""");
+
+        var cpu = CpuTime();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var spent = CpuTime() - cpu;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+
+        Assert.True(spent < TimeSpan.FromSeconds(10), $"the answer took {spent.TotalSeconds:F2} s of CPU");
+        Assert.True(bytes < 1024L * 1024 * 1024, $"the answer allocated {bytes / (1024 * 1024)} MB");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("length", JsonDocument.Parse(text).RootElement.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Execution_OutputSchemaPatternThatBacktracksExponentially_FailsValidationWithinAFixedBudget()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var output = new string('a', 40) + "!";
+        upstream.Handler = (context, _) => Executions.ExecutionFixture.AnswerAsync(context, $$"""{"code":"{{output}}"}""");
+        await using var server = await GatehouseServer.StartAsync(upstream.Config("fake-model"));
+        var call = Executions.ExecutionFixture.ReviewCall("fake-model") with
+        {
+            OutputSchema = Executions.ExecutionFixture.JsonOf("""{"type":"object","properties":{"code":{"type":"string","pattern":"^(a+)+$"}},"required":["code"]}"""),
+        };
+
+        var cpu = CpuTime();
+        var execution = await server.GetService<global::Gatehouse.Executions.ExecutionEngine>().ExecuteAsync(
+            Executions.ExecutionFixture.Request(Executions.ExecutionFixture.Admin(server), call), cancellationToken: TestContext.Current.CancellationToken);
+        var spent = CpuTime() - cpu;
+
+        // 2^40 ways to split 40 a's: without a match timeout this check would not end.
+        Assert.Equal(global::Gatehouse.Executions.ExecutionStatuses.ValidationFailed, execution.Status);
+        Assert.Contains(execution.ValidationErrors, e => e.Message.Contains("^(a+)+$", StringComparison.Ordinal));
+        Assert.True(spent < TimeSpan.FromSeconds(10), $"validation took {spent.TotalSeconds:F2} s of CPU");
+    }
+
     private static string AnthropicBody(string text) =>
         $$"""{"model":"sim-small","messages":[{"role":"user","content":"{{text}}"}]}""";
 
