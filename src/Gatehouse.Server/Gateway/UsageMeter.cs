@@ -31,8 +31,9 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
     /// <summary>
     /// The call's size for token limits: its input plus the output it allows (<c>max_tokens</c>).
     /// Key and deployment limits reserve the same number; the real usage settles it afterwards.
+    /// Saturating: <c>max_tokens: 2147483647</c> is the largest call there is, not a negative one.
     /// </summary>
-    public int EstimateCallTokens(GatewayContext context) => EstimateInput(context) + (context.Request!.MaxOutputTokens ?? 0);
+    public int EstimateCallTokens(GatewayContext context) => TokenMath.Add(EstimateInput(context), context.Request!.MaxOutputTokens ?? 0);
 
     /// <summary>
     /// The request's input tokens, counted with the tokenizer (the prompt, or the embedding input)
