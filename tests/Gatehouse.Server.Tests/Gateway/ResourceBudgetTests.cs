@@ -187,6 +187,29 @@ public sealed class ResourceBudgetTests
         Assert.True(spent < TimeSpan.FromSeconds(10), $"validation took {spent.TotalSeconds:F2} s of CPU");
     }
 
+    [Fact]
+    public async Task SimulatorEmbeddings_DimensionsOf100Million_Is400WithoutAllocatingThem()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        using var client = server.CreateClient();
+        using (var warm = await client.PostAsync("v1/embeddings", GatehouseServer.Json("""{"model":"sim-embedding","input":"warm up","dimensions":8}"""), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using var response = await client.PostAsync("v1/embeddings", GatehouseServer.Json("""{"model":"sim-embedding","input":"hello","dimensions":100000000}"""), Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+
+        // It allocated 400 MB of floats and a 1.2 GB answer buffer per call (3 GB seen), and answered 502 after 25 s.
+        Assert.True(bytes < 64L * 1024 * 1024, $"the refusal allocated {bytes / (1024 * 1024)} MB");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("dimensions", error.GetProperty("param").GetString());
+    }
+
     private static string AnthropicBody(string text) =>
         $$"""{"model":"sim-small","messages":[{"role":"user","content":"{{text}}"}]}""";
 
