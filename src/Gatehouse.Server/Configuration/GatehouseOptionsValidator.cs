@@ -80,6 +80,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
                 failures.Add($"{key}:Model is required (the model name the upstream expects).");
             }
 
+            if (deployment.Simulation is { } simulation)
+            {
+                ValidateSimulation(simulation, $"{key}:Simulation", failures);
+            }
+
             if (deployment.TimeoutSeconds <= 0)
             {
                 failures.Add($"{key}:TimeoutSeconds must be positive.");
@@ -260,4 +265,31 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{key} references environment variable '{variable}', which is not set.");
         }
     }
+
+    /// <summary>
+    /// A simulated model's sizes, bounded so no profile lets one request allocate without limit:
+    /// answers are sized by <c>DefaultMaxOutputTokens</c> (times <c>n</c>, at most 128) and vectors by
+    /// <c>EmbeddingDimensions</c>.
+    /// </summary>
+    private static void ValidateSimulation(Simulator.SimulationProfile simulation, string key, List<string> failures)
+    {
+        if (simulation.EmbeddingDimensions is < 1 or > MaxSimulatedEmbeddingDimensions)
+        {
+            failures.Add($"{key}:EmbeddingDimensions must be between 1 and {MaxSimulatedEmbeddingDimensions}.");
+        }
+
+        if (simulation.MaxOutputTokens is < 1 or > MaxSimulatedOutputTokens)
+        {
+            failures.Add($"{key}:MaxOutputTokens must be between 1 and {MaxSimulatedOutputTokens}.");
+        }
+
+        if (simulation.DefaultMaxOutputTokens is < 1 or > MaxSimulatedDefaultOutputTokens)
+        {
+            failures.Add($"{key}:DefaultMaxOutputTokens must be between 1 and {MaxSimulatedDefaultOutputTokens}.");
+        }
+    }
+
+    private const int MaxSimulatedEmbeddingDimensions = 8192;
+    private const int MaxSimulatedOutputTokens = 1_000_000;
+    private const int MaxSimulatedDefaultOutputTokens = 32_768;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Json.Schema;
 
 namespace Gatehouse.Executions;
@@ -80,6 +81,20 @@ internal sealed class OutputValidator
 
     /// <summary>The schema's verdict on <paramref name="output"/>: empty when valid.</summary>
     public IReadOnlyList<ValidationIssue> Evaluate(JsonElement output)
+    {
+        try
+        {
+            return EvaluateCore(output);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            // A pattern that backtracks without end on this output (see Hosting/RegexTimeout): the
+            // answer cannot be shown to match, so it does not pass; checking stops at the first.
+            return [new ValidationIssue("", $"The output could not be checked against the schema's pattern '{ex.Pattern}' within {ex.MatchTimeout.TotalSeconds:0.###} s; simplify the pattern (nested quantifiers such as (a+)+ backtrack exponentially).")];
+        }
+    }
+
+    private List<ValidationIssue> EvaluateCore(JsonElement output)
     {
         if (_schema!.Evaluate(output, s_verdict).IsValid)
         {

@@ -119,13 +119,13 @@ internal sealed partial class GatewayContext(HttpContext http, ApiOperation oper
     {
         var (a, b) = (Usage, round.Usage);
         Usage = new TokenUsage(
-            a.InputTokens + b.InputTokens,
-            a.OutputTokens + b.OutputTokens,
-            a.CachedInputTokens + b.CachedInputTokens,
-            a.ReasoningTokens + b.ReasoningTokens,
-            a.AudioInputTokens + b.AudioInputTokens,
-            a.AudioOutputTokens + b.AudioOutputTokens,
-            a.CacheWriteInputTokens + b.CacheWriteInputTokens,
+            TokenMath.Add(a.InputTokens, b.InputTokens),
+            TokenMath.Add(a.OutputTokens, b.OutputTokens),
+            TokenMath.Add(a.CachedInputTokens, b.CachedInputTokens),
+            TokenMath.Add(a.ReasoningTokens, b.ReasoningTokens),
+            TokenMath.Add(a.AudioInputTokens, b.AudioInputTokens),
+            TokenMath.Add(a.AudioOutputTokens, b.AudioOutputTokens),
+            TokenMath.Add(a.CacheWriteInputTokens, b.CacheWriteInputTokens),
             a.Estimated || b.Estimated);
         CostUsd += round.CostUsd;
         Deployment = round.Deployment ?? Deployment;

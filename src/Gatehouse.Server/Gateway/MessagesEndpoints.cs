@@ -69,7 +69,7 @@ internal static class MessagesEndpoints
             return;
         }
 
-        var count = CountTokensEstimator.Count(body.Memory, tokenCounter, out error);
+        var count = CountTokensEstimator.Count(body.Memory, tokenCounter, out error, context.RequestAborted);
         if (count is null)
         {
             await AnthropicErrorWriter.WriteResponseAsync(response, error!, context.RequestAborted);

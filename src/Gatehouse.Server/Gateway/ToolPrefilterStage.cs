@@ -2,6 +2,7 @@ using System.Globalization;
 using Gatehouse.Configuration;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Usage;
 using Gatehouse.Tools;
 using Microsoft.Extensions.Options;
 
@@ -77,7 +78,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             var offerSearch = canSearch && !everyTool && round < search.MaxRounds;
             using var narrowed = everyTool ? null : ToolRoundBody.Narrow(context, request, sent, offerSearch ? searchTool : null);
             accounting.Sent = sent.Count(static s => s);
-            accounting.SentTokens += request.TokensOf(sent) + (offerSearch ? searchTokens : 0);
+            accounting.SentTokens = TokenMath.Add(accounting.SentTokens, TokenMath.Add(request.TokensOf(sent), offerSearch ? searchTokens : 0));
 
             var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer, anthropic) : null;
             var held = new HeldAnswer(context.Http, watcher, response => BeforeRelease(context, response, accounting));
@@ -140,8 +141,8 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     /// </summary>
     private ToolRequest? Read(GatewayContext context) => context.Dialect switch
     {
-        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles),
-        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles),
+        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles, context.Aborted),
+        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles, context.Aborted),
         _ => null,
     };
 

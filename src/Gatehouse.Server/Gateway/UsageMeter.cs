@@ -18,26 +18,31 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
         context.CostUsd = price is null ? 0m : CostCalculator.Compute(usage, price, tier).Total;
     }
 
-    /// <summary>Counts the request's input and the given generated text when the upstream reported no usage.</summary>
+    /// <summary>
+    /// Counts the request's input and the given generated text when the upstream reported no usage.
+    /// Not cancelled by the client leaving: the upstream answered, so the call is accounted for.
+    /// </summary>
     public TokenUsage Estimate(GatewayContext context, string generatedText)
     {
-        var output = generatedText.Length == 0 ? 0 : tokenCounter.CountTokens(generatedText);
-        return new TokenUsage(EstimateInput(context), output, Estimated: true);
+        var output = generatedText.Length == 0 ? 0 : tokenCounter.CountTokens(generatedText, CancellationToken.None);
+        return new TokenUsage(context.EstimatedInputTokens ??= CountInput(context, CancellationToken.None), output, Estimated: true);
     }
 
     /// <summary>
     /// The call's size for token limits: its input plus the output it allows (<c>max_tokens</c>).
     /// Key and deployment limits reserve the same number; the real usage settles it afterwards.
+    /// Saturating: <c>max_tokens: 2147483647</c> is the largest call there is, not a negative one.
     /// </summary>
-    public int EstimateCallTokens(GatewayContext context) => EstimateInput(context) + (context.Request!.MaxOutputTokens ?? 0);
+    public int EstimateCallTokens(GatewayContext context) => TokenMath.Add(EstimateInput(context), context.Request!.MaxOutputTokens ?? 0);
 
     /// <summary>
     /// The request's input tokens, counted with the tokenizer (the prompt, or the embedding input)
-    /// once per call: limits, retries, fallbacks and usage estimates all reuse the count.
+    /// once per call: limits, retries, fallbacks and usage estimates all reuse the count. Counting is
+    /// linear in the body and stops (<see cref="OperationCanceledException"/>) when the client leaves.
     /// </summary>
-    public int EstimateInput(GatewayContext context) => context.EstimatedInputTokens ??= CountInput(context);
+    public int EstimateInput(GatewayContext context) => context.EstimatedInputTokens ??= CountInput(context, context.Aborted);
 
-    private int CountInput(GatewayContext context)
+    private int CountInput(GatewayContext context, CancellationToken cancellationToken)
     {
         if (context.EstimatedInputTokens is { } counted)
         {
@@ -46,8 +51,8 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
 
         using var document = JsonDocument.Parse(context.Body!.Memory, Hosting.RequestJson.DerivedDocumentOptions);
         var tokens = context.Operation == ApiOperation.ChatCompletions
-            ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter)
-            : EstimateEmbeddingInput(document.RootElement);
+            ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter, cancellationToken)
+            : EstimateEmbeddingInput(document.RootElement, cancellationToken);
         context.EstimatedInputTokens = tokens;
         return tokens;
     }
@@ -77,23 +82,35 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
         headers[GatehouseHeaders.CostUsd] = context.CostUsd.ToString("0.##########", CultureInfo.InvariantCulture);
     }
 
-    private int EstimateEmbeddingInput(JsonElement request)
+    private int EstimateEmbeddingInput(JsonElement request, CancellationToken cancellationToken)
     {
         if (!request.TryGetProperty("input", out var input))
         {
             return 0;
         }
 
-        return input.ValueKind switch
+        if (input.ValueKind == JsonValueKind.String)
         {
-            JsonValueKind.String => tokenCounter.CountTokens(input.GetString()!),
-            JsonValueKind.Array => input.EnumerateArray().Sum(item => item.ValueKind switch
+            return tokenCounter.CountTokens(input.GetString()!, cancellationToken);
+        }
+
+        if (input.ValueKind != JsonValueKind.Array)
+        {
+            return 0;
+        }
+
+        // long, then saturated: a sum cannot overflow into a small (admitted) number.
+        var tokens = 0L;
+        foreach (var item in input.EnumerateArray())
+        {
+            tokens += item.ValueKind switch
             {
-                JsonValueKind.String => tokenCounter.CountTokens(item.GetString()!),
+                JsonValueKind.String => tokenCounter.CountTokens(item.GetString()!, cancellationToken),
                 JsonValueKind.Array => item.GetArrayLength(), // already token ids
                 _ => 1,
-            }),
-            _ => 0,
-        };
+            };
+        }
+
+        return (int)Math.Min(tokens, int.MaxValue);
     }
 }

@@ -116,7 +116,8 @@ internal static class OpenAIRequestReader
             }
             else if (!escapedName && (name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8)))
             {
-                int? value = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var number) ? Math.Max(0, number) : null;
+                // Saturating: 1e12 or 9999999999 is a call as large as there is, not one without a limit.
+                int? value = reader.TokenType == JsonTokenType.Number ? Usage.TokenMath.FromJsonNumber(ref reader) : null;
                 if (name.SequenceEqual("max_tokens"u8))
                 {
                     maxTokens = value;

@@ -160,7 +160,8 @@ internal static class OpenAIUsageReader
     private static int ReadInt(ref Utf8JsonReader reader)
     {
         reader.Read();
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var value) ? value : 0;
+        // Saturating: usage beyond int is charged as the most there is, not as nothing.
+        return reader.TokenType == JsonTokenType.Number ? Usage.TokenMath.FromJsonNumber(ref reader) ?? 0 : 0;
     }
 
     /// <summary>

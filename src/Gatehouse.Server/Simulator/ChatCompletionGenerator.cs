@@ -12,7 +12,7 @@ namespace Gatehouse.Simulator;
 /// </summary>
 internal static class ChatCompletionGenerator
 {
-    public static SimulatedCompletion Generate(ChatRequest request, SimulationProfile profile, ITokenCounter counter)
+    public static SimulatedCompletion Generate(ChatRequest request, SimulationProfile profile, ITokenCounter counter, CancellationToken cancellationToken = default)
     {
         var seed = Fnv1a.Hash(JsonMarshal.GetRawUtf8Value(request.Messages));
         if (request.Seed is { } s) seed = Fnv1a.Append(seed, (ulong)s);
@@ -21,15 +21,15 @@ internal static class ChatCompletionGenerator
         for (var i = 0; i < choices.Length; i++)
         {
             var random = new SimulatorRandom(Fnv1a.Append(seed, (ulong)i));
-            choices[i] = GenerateChoice(request, profile, counter, random);
+            choices[i] = GenerateChoice(request, profile, counter, random, cancellationToken);
         }
 
-        var promptTokens = PromptTokenCounter.Count(request, counter);
+        var promptTokens = PromptTokenCounter.Count(request, counter, cancellationToken);
         var cached = (int)(promptTokens * Math.Clamp(profile.CachedPromptPercent, 0, 100) / 100);
         return new SimulatedCompletion(choices, promptTokens, cached);
     }
 
-    private static SimulatedChoice GenerateChoice(ChatRequest request, SimulationProfile profile, ITokenCounter counter, SimulatorRandom random)
+    private static SimulatedChoice GenerateChoice(ChatRequest request, SimulationProfile profile, ITokenCounter counter, SimulatorRandom random, CancellationToken cancellationToken)
     {
         var reasoningPercent = Math.Clamp(profile.ReasoningTokensPercent, 0, 95);
         var function = ToolSelector.Select(request, random);
@@ -37,27 +37,28 @@ internal static class ChatCompletionGenerator
         {
             var name = function.GetProperty("name").GetString()!;
             var parameters = function.TryGetProperty("parameters", out var p) ? p : default;
-            var arguments = parameters.ValueKind == JsonValueKind.Object ? WriteJson(parameters, random) : "{}";
+            var arguments = parameters.ValueKind == JsonValueKind.Object ? WriteJson(parameters, random).Json : "{}";
             var id = "call_" + RandomId(random, 24);
-            var tokens = counter.CountTokens(name) + counter.CountTokens(arguments);
+            var tokens = counter.CountTokens(name, cancellationToken) + counter.CountTokens(arguments, cancellationToken);
             return new SimulatedChoice(null, new SimulatedToolCall(id, name, arguments), "tool_calls", tokens, Reasoning(tokens, reasoningPercent));
         }
 
         if (JsonFormat(request.ResponseFormat) is { } schema)
         {
-            var json = schema.ValueKind == JsonValueKind.Object ? WriteJson(schema, random) : ObjectAnswer(random);
-            var tokens = counter.CountTokens(json);
-            return new SimulatedChoice(json, null, "stop", tokens, Reasoning(tokens, reasoningPercent));
+            var (json, cutShort) = schema.ValueKind == JsonValueKind.Object ? WriteJson(schema, random) : (ObjectAnswer(random), false);
+            var tokens = counter.CountTokens(json, cancellationToken);
+            // A schema asking for more than one answer can hold is cut short, as a model stops at its limit.
+            return new SimulatedChoice(json, null, cutShort ? "length" : "stop", tokens, Reasoning(tokens, reasoningPercent));
         }
 
         var natural = Math.Max(1, (int)Math.Round(Math.Max(1, profile.DefaultMaxOutputTokens) * (0.5 + random.NextDouble())));
         var visibleCap = request.MaxTokens is { } cap ? Math.Max(1, cap * (100 - reasoningPercent) / 100) : int.MaxValue;
         var capped = visibleCap < natural;
-        var (text, count) = SimulatedText.Generate(random, capped ? visibleCap : natural, capped, counter);
+        var (text, count) = SimulatedText.Generate(random, capped ? visibleCap : natural, capped, counter, cancellationToken);
         var truncated = capped || count > visibleCap;
         if (truncated && count > visibleCap)
         {
-            (text, count) = SimulatedText.Generate(new SimulatorRandom(random.NextUInt64()), visibleCap, hardLimit: true, counter);
+            (text, count) = SimulatedText.Generate(new SimulatorRandom(random.NextUInt64()), visibleCap, hardLimit: true, counter, cancellationToken);
         }
 
         return new SimulatedChoice(text, null, truncated ? "length" : "stop", count, Reasoning(count, reasoningPercent));
@@ -78,15 +79,16 @@ internal static class ChatCompletionGenerator
     private static int Reasoning(int visibleTokens, int percent) =>
         percent <= 0 ? 0 : (int)Math.Round(visibleTokens * (double)percent / (100 - percent));
 
-    private static string WriteJson(JsonElement schema, SimulatorRandom random)
+    private static (string Json, bool CutShort) WriteJson(JsonElement schema, SimulatorRandom random)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
+        var generator = new JsonSchemaSampleGenerator(schema, random);
         using (var writer = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions))
         {
-            new JsonSchemaSampleGenerator(schema, random).Write(writer);
+            generator.Write(writer);
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return (Encoding.UTF8.GetString(buffer.WrittenSpan), generator.CutShort);
     }
 
     private static string ObjectAnswer(SimulatorRandom random)

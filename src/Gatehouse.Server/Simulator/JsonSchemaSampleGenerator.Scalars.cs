@@ -7,7 +7,7 @@ internal sealed partial class JsonSchemaSampleGenerator
 {
     private void WriteString(Utf8JsonWriter w, JsonElement schema)
     {
-        var format = schema.TryGetProperty("format", out var f) ? f.GetString() : null;
+        var format = schema.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
         var text = format switch
         {
             "date-time" => Date().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
@@ -21,11 +21,18 @@ internal sealed partial class JsonSchemaSampleGenerator
             _ => SimulatedText.Sentence(random, random.Next(3, 9)),
         };
 
-        var min = GetInt(schema, "minLength") ?? 0;
+        // Bounded by what is left of the budget: a huge minLength yields a cut-short answer, not a huge one.
+        var min = Math.Min(GetInt(schema, "minLength") ?? 0, Math.Max(0, MaxStringChars - _chars));
         var max = GetInt(schema, "maxLength") ?? int.MaxValue;
-        while (text.Length < min)
+        if (text.Length < min)
         {
-            text += " " + SimulatedText.Word(random);
+            var longer = new System.Text.StringBuilder(text, min + 16);
+            while (longer.Length < min)
+            {
+                longer.Append(' ').Append(SimulatedText.Word(random));
+            }
+
+            text = longer.ToString();
         }
 
         if (text.Length > max)
@@ -34,6 +41,7 @@ internal sealed partial class JsonSchemaSampleGenerator
             if (text.Length < min) text = new string('x', min);
         }
 
+        _chars += text.Length;
         w.WriteStringValue(text);
     }
 
@@ -53,7 +61,8 @@ internal sealed partial class JsonSchemaSampleGenerator
             value = k <= last ? (k + random.Next((int)Math.Min(last - k + 1, int.MaxValue))) * step : value;
         }
 
-        w.WriteNumberValue((long)Math.Min(value, high));
+        value = Math.Min(value, high);
+        w.WriteNumberValue(double.IsFinite(value) && Math.Abs(value) < 9e18 ? (long)value : 0);
     }
 
     private void WriteNumber(Utf8JsonWriter w, JsonElement schema)
@@ -66,10 +75,13 @@ internal sealed partial class JsonSchemaSampleGenerator
         if (exclusiveHigh is { } eh) high = Math.Min(high, eh);
         (low, high) = Range(low, high, 1000);
 
-        var value = Math.Round(low + (random.NextDouble() * (high - low)), 2);
-        if (value < low || value > high) value = low + ((high - low) / 2);
-        if ((exclusiveLow is { } a && value <= a) || (exclusiveHigh is { } b && value >= b)) value = low + ((high - low) / 2);
-        w.WriteNumberValue(value);
+        // Halves first: high - low overflows to infinity for bounds near ±double.MaxValue.
+        var middle = (low / 2) + (high / 2);
+        var span = high - low;
+        var value = Math.Round(low + (random.NextDouble() * (double.IsFinite(span) ? span : ((high / 2) - (low / 2)) * 2)), 2);
+        if (!double.IsFinite(value) || value < low || value > high) value = middle;
+        if ((exclusiveLow is { } a && value <= a) || (exclusiveHigh is { } b && value >= b)) value = middle;
+        w.WriteNumberValue(double.IsFinite(value) ? value : 0);
     }
 
     /// <summary>Turns open or one-sided bounds into a finite range of about <paramref name="span"/> wide.</summary>
@@ -100,5 +112,5 @@ internal sealed partial class JsonSchemaSampleGenerator
         schema.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? Math.Max(0, i) : null;
 
     private static double? GetDouble(JsonElement schema, string name) =>
-        schema.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+        schema.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) ? d : null;
 }

@@ -9,23 +9,50 @@ namespace Gatehouse.Simulator;
 /// lengths, formats, anyOf/oneOf/allOf take the first branch, local $ref). Every declared property
 /// is filled, not only the required ones.
 /// </summary>
+/// <remarks>
+/// Bounded whatever the schema says, as a real model is bounded by its output limit: at most
+/// <see cref="MaxSteps"/> values and schema entries visited and <see cref="MaxStringChars"/>
+/// characters of strings, then the answer is cut short (what is left of it is nulls and closing
+/// brackets). <c>minItems: 1000000000</c>, <c>minLength: 100000000</c> or a <c>$ref</c> that doubles at
+/// every level cost a fixed amount of work, and a keyword of the wrong type is ignored, not a crash.
+/// </remarks>
 internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, SimulatorRandom random)
 {
+    /// <summary>Values written plus schema entries looked at, for one answer.</summary>
+    internal const int MaxSteps = 200_000;
+
+    /// <summary>Characters of string values in one answer.</summary>
+    internal const int MaxStringChars = 1_000_000;
+
     private const int FullDepth = 8;
     private const int MaxDepth = 24;
+    private int _steps;
+    private int _chars;
+
+    private bool Exhausted => _steps >= MaxSteps || _chars >= MaxStringChars;
+
+    /// <summary>True when the budget ran out and the answer was cut short.</summary>
+    public bool CutShort => Exhausted;
 
     public void Write(Utf8JsonWriter writer) => Write(writer, root, 0);
 
+    /// <summary>Counts <paramref name="steps"/> of work; true when the budget is spent.</summary>
+    private bool Spend(int steps = 1)
+    {
+        _steps = (int)Math.Min((long)_steps + steps, int.MaxValue);
+        return Exhausted;
+    }
+
     private void Write(Utf8JsonWriter w, JsonElement schema, int depth)
     {
-        if (schema.ValueKind != JsonValueKind.Object || depth > MaxDepth)
+        if (schema.ValueKind != JsonValueKind.Object || depth > MaxDepth || Spend())
         {
             // true / {} accept anything; false accepts nothing, so any value is as good as another.
             w.WriteNullValue();
             return;
         }
 
-        if (schema.TryGetProperty("$ref", out var reference) && reference.GetString() is { } pointer)
+        if (schema.TryGetProperty("$ref", out var reference) && reference.ValueKind == JsonValueKind.String && reference.GetString() is { } pointer)
         {
             Write(w, Resolve(pointer), depth + 1);
             return;
@@ -74,8 +101,9 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
                 string? first = null;
                 foreach (var t in type.EnumerateArray())
                 {
-                    var name = t.GetString();
-                    if (name != "null") return name ?? "string";
+                    if (t.ValueKind != JsonValueKind.String) continue;
+                    var name = t.GetString()!;
+                    if (name != "null") return name;
                     first ??= name;
                 }
 
@@ -90,13 +118,27 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
     private void WriteObject(Utf8JsonWriter w, JsonElement schema, int depth)
     {
         var hasRequired = schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array;
+        var hasProperties = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
+        HashSet<string>? requiredNames = null;
+        if (hasRequired && !Spend(required.GetArrayLength()))
+        {
+            requiredNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in required.EnumerateArray())
+            {
+                if (name.ValueKind == JsonValueKind.String) requiredNames.Add(name.GetString()!);
+            }
+        }
+
         w.WriteStartObject();
         var written = 0;
-        if (schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+        HashSet<string>? declared = hasRequired ? new HashSet<string>(StringComparer.Ordinal) : null;
+        if (hasProperties)
         {
             foreach (var property in properties.EnumerateObject())
             {
-                if (depth >= FullDepth && !(hasRequired && Contains(required, property.Name))) continue;
+                if (Spend()) break;
+                declared?.Add(property.Name);
+                if (depth >= FullDepth && requiredNames?.Contains(property.Name) != true) continue;
                 w.WritePropertyName(property.Name);
                 Write(w, property.Value, depth + 1);
                 written++;
@@ -104,13 +146,14 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
         }
 
         var extra = schema.TryGetProperty("additionalProperties", out var additional) ? additional : default;
-        if (hasRequired)
+        if (requiredNames is not null && !Exhausted)
         {
-            foreach (var name in required.EnumerateArray())
+            foreach (var name in requiredNames)
             {
-                if (name.GetString() is { } n && !(properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(n, out _)))
+                if (Spend()) break;
+                if (!declared!.Contains(name))
                 {
-                    w.WritePropertyName(n);
+                    w.WritePropertyName(name);
                     Write(w, extra, depth + 1);
                     written++;
                 }
@@ -119,7 +162,7 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
 
         if (written == 0 && extra.ValueKind == JsonValueKind.Object && depth < FullDepth)
         {
-            for (var i = random.Next(1, 3); i > 0; i--)
+            for (var i = random.Next(1, 3); i > 0 && !Exhausted; i--)
             {
                 w.WritePropertyName(SimulatedText.Word(random) + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 Write(w, extra, depth + 1);
@@ -131,8 +174,10 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
 
     private void WriteArray(Utf8JsonWriter w, JsonElement schema, int depth)
     {
-        var min = GetInt(schema, "minItems") ?? 0;
-        var max = GetInt(schema, "maxItems") ?? Math.Max(min, 3);
+        // Bounded by what is left of the budget: a huge minItems yields a cut-short answer, not a huge one.
+        var room = Math.Max(0, MaxSteps - _steps);
+        var min = Math.Min(GetInt(schema, "minItems") ?? 0, room);
+        var max = Math.Max(min, Math.Min(GetInt(schema, "maxItems") ?? Math.Max(min, 3), room));
         var count = depth >= FullDepth ? min : random.Next(Math.Min(Math.Max(min, 1), max), max + 1);
         var unique = schema.TryGetProperty("uniqueItems", out var u) && u.ValueKind == JsonValueKind.True;
         schema.TryGetProperty("items", out var items);
@@ -143,7 +188,7 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
         w.WriteStartArray();
         var seen = unique ? new HashSet<string>(StringComparer.Ordinal) : null;
         var buffer = unique ? new ArrayBufferWriter<byte>() : null;
-        for (int i = 0, attempts = 0; i < count && attempts < count * 8; attempts++)
+        for (int i = 0, attempts = 0; i < count && attempts < count * 8 && !Exhausted; attempts++)
         {
             var itemSchema = hasPrefix && i < prefix.GetArrayLength() ? prefix[i] : items;
             if (seen is null)
@@ -175,6 +220,7 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
         if (!pointer.StartsWith('#')) return default;
         foreach (var segment in pointer.AsSpan(1).Split('/'))
         {
+            if (Spend()) return default;
             var part = pointer.AsSpan(1)[segment];
             if (part.IsEmpty) continue;
             var name = part.ToString().Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
@@ -184,15 +230,5 @@ internal sealed partial class JsonSchemaSampleGenerator(JsonElement root, Simula
         }
 
         return current;
-    }
-
-    private static bool Contains(JsonElement array, string name)
-    {
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueEquals(name)) return true;
-        }
-
-        return false;
     }
 }

@@ -13,28 +13,28 @@ internal static class PromptTokenCounter
     private const int ReplyPriming = 3;
     private const int PerImage = 85;
 
-    public static int Count(ChatRequest request, ITokenCounter counter)
+    public static int Count(ChatRequest request, ITokenCounter counter, CancellationToken cancellationToken = default)
     {
         var total = ReplyPriming;
         foreach (var message in request.Messages.EnumerateArray())
         {
             total += PerMessage;
             if (message.ValueKind != JsonValueKind.Object) continue;
-            if (message.TryGetProperty("content", out var content)) total += CountContent(content, counter);
-            if (message.TryGetProperty("name", out var name) && name.GetString() is { } n) total += counter.CountTokens(n);
+            if (message.TryGetProperty("content", out var content)) total += CountContent(content, counter, cancellationToken);
+            if (message.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String) total += counter.CountTokens(name.GetString()!, cancellationToken);
             if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
             {
                 foreach (var call in calls.EnumerateArray())
                 {
                     if (call.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object)
                     {
-                        total += CountString(f, "name", counter) + CountString(f, "arguments", counter);
+                        total += CountString(f, "name", counter, cancellationToken) + CountString(f, "arguments", counter, cancellationToken);
                     }
                 }
             }
         }
 
-        if (request.HasTools) total += counter.CountTokens(request.Tools.GetRawText());
+        if (request.HasTools) total += counter.CountTokens(request.Tools.GetRawText(), cancellationToken);
         return total;
     }
 
@@ -46,7 +46,7 @@ internal static class PromptTokenCounter
         string? text = null;
         foreach (var part in content.EnumerateArray())
         {
-            if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.GetString() is { } s)
+            if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() is { } s)
             {
                 text = text is null ? s : text + "\n" + s;
             }
@@ -55,21 +55,21 @@ internal static class PromptTokenCounter
         return text;
     }
 
-    private static int CountContent(JsonElement content, ITokenCounter counter)
+    private static int CountContent(JsonElement content, ITokenCounter counter, CancellationToken cancellationToken)
     {
-        if (content.ValueKind == JsonValueKind.String) return counter.CountTokens(content.GetString()!);
+        if (content.ValueKind == JsonValueKind.String) return counter.CountTokens(content.GetString()!, cancellationToken);
         if (content.ValueKind != JsonValueKind.Array) return 0;
         var total = 0;
         foreach (var part in content.EnumerateArray())
         {
             if (part.ValueKind != JsonValueKind.Object) continue;
-            if (part.TryGetProperty("text", out var t) && t.GetString() is { } s) total += counter.CountTokens(s);
+            if (part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String) total += counter.CountTokens(t.GetString()!, cancellationToken);
             else if (part.TryGetProperty("image_url", out _)) total += PerImage;
         }
 
         return total;
     }
 
-    private static int CountString(JsonElement obj, string name, ITokenCounter counter) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? counter.CountTokens(v.GetString()!) : 0;
+    private static int CountString(JsonElement obj, string name, ITokenCounter counter, CancellationToken cancellationToken) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? counter.CountTokens(v.GetString()!, cancellationToken) : 0;
 }

@@ -38,7 +38,7 @@ internal static class SimulatedText
     /// text stops mid-sentence at the limit (never above it); otherwise it ends at a sentence end.
     /// Returns the exact token count.
     /// </summary>
-    public static (string Text, int Tokens) Generate(SimulatorRandom random, int targetTokens, bool hardLimit, ITokenCounter counter)
+    public static (string Text, int Tokens) Generate(SimulatorRandom random, int targetTokens, bool hardLimit, ITokenCounter counter, CancellationToken cancellationToken = default)
     {
         var text = new StringBuilder(targetTokens * 6);
         var wordEnds = new List<int>(targetTokens);
@@ -56,13 +56,13 @@ internal static class SimulatedText
             sentencesInParagraph++;
         }
 
-        var tokens = counter.CountTokens(text.ToString());
+        var tokens = counter.CountTokens(text.ToString(), cancellationToken);
         while (hardLimit && tokens > targetTokens && wordEnds.Count > 1)
         {
             var drop = Math.Min(Math.Max(1, tokens - targetTokens), wordEnds.Count - 1);
             wordEnds.RemoveRange(wordEnds.Count - drop, drop);
             text.Length = wordEnds[^1];
-            tokens = counter.CountTokens(text.ToString());
+            tokens = counter.CountTokens(text.ToString(), cancellationToken);
         }
 
         return (text.ToString(), tokens);

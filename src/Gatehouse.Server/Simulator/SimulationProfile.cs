@@ -15,10 +15,19 @@ public sealed class SimulationProfile
     /// <summary>Typical answer length when the request sets no max_tokens; varied ±50% by the seed.</summary>
     public int DefaultMaxOutputTokens { get; set; } = 256;
 
+    /// <summary>
+    /// The model's output limit: a request whose <c>max_tokens</c> / <c>max_completion_tokens</c> is
+    /// larger is refused with a 400, as OpenAI refuses it (128,000 is the largest OpenAI publishes).
+    /// </summary>
+    public int MaxOutputTokens { get; set; } = 128_000;
+
     /// <summary>When above 0, this share (percent) of completion tokens is reported as reasoning tokens.</summary>
     public int ReasoningTokensPercent { get; set; }
 
-    /// <summary>Vector length of embeddings when the request does not ask for <c>dimensions</c>.</summary>
+    /// <summary>
+    /// Vector length of embeddings when the request does not ask for <c>dimensions</c>, and the most
+    /// it may ask for (as text-embedding-3 models shorten their vectors but never lengthen them).
+    /// </summary>
     public int EmbeddingDimensions { get; set; } = 1536;
 
     /// <summary>Probability (0..1) of a 500 server_error.</summary>

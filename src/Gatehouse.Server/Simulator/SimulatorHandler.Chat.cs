@@ -14,9 +14,18 @@ internal sealed partial class SimulatorHandler
             return OpenAIErrorResponse.BadRequest("We could not parse the JSON body of your request. The request body must be valid JSON.");
         }
 
-        var chat = ChatRequest.Parse(document.RootElement, out var error, out var param);
-        if (chat is null) return OpenAIErrorResponse.BadRequest(error!, param);
+        var chat = ChatRequest.Parse(document.RootElement, out var error);
+        if (chat is null) return error!.ToResponse();
         if (_profileForModel(chat.Model) is not { } profile) return OpenAIErrorResponse.ModelNotFound(chat.Model);
+        if (chat.MaxTokens > profile.MaxOutputTokens)
+        {
+            // OpenAI's words for it. The answer's length never follows max_tokens anyway (see ChatCompletionGenerator).
+            return new SimulatorRequestError(
+                $"{chat.MaxTokensParam} is too large: {chat.MaxTokens}. This model supports at most {profile.MaxOutputTokens} completion tokens, whereas you provided {chat.MaxTokens}.",
+                chat.MaxTokensParam,
+                "invalid_value").ToResponse();
+        }
+
         if (chat.ToolChoice.ValueKind == JsonValueKind.Object &&
             (!chat.HasTools || ToolSelector.Select(chat, new SimulatorRandom(0)).ValueKind != JsonValueKind.Object))
         {
@@ -26,7 +35,7 @@ internal sealed partial class SimulatorHandler
         var options = SimulatorRequestOptions.Resolve(request, profile);
         if (await EarlyFaultAsync(options, cancellationToken) is { } faulted) return faulted;
 
-        var completion = ChatCompletionGenerator.Generate(chat, profile, _tokenCounter);
+        var completion = ChatCompletionGenerator.Generate(chat, profile, _tokenCounter, cancellationToken);
         var id = "chatcmpl-" + ChatCompletionGenerator.RandomId(new SimulatorRandom(NextIdSeed()), 29);
         var created = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         if (chat.Stream) return Stream(chat, completion, options, id, created);

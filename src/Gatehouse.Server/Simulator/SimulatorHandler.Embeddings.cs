@@ -17,7 +17,7 @@ internal sealed partial class SimulatorHandler
         }
 
         var body = document.RootElement;
-        if (!body.TryGetProperty("model", out var modelValue) || modelValue.GetString() is not { Length: > 0 } model)
+        if (!body.TryGetProperty("model", out var modelValue) || modelValue.ValueKind != JsonValueKind.String || modelValue.GetString() is not { Length: > 0 } model)
         {
             return OpenAIErrorResponse.BadRequest("You must provide a model parameter.", "model");
         }
@@ -28,18 +28,13 @@ internal sealed partial class SimulatorHandler
         }
 
         if (_profileForModel(model) is not { } profile) return OpenAIErrorResponse.ModelNotFound(model);
-        var dimensions = profile.EmbeddingDimensions;
-        if (body.TryGetProperty("dimensions", out var d) && d.ValueKind != JsonValueKind.Null && (!d.TryGetInt32(out dimensions) || dimensions < 1))
-        {
-            return OpenAIErrorResponse.BadRequest("'dimensions' must be a positive integer.", "dimensions");
-        }
-
-        var base64 = body.TryGetProperty("encoding_format", out var format) && format.ValueEquals("base64");
+        var check = EmbeddingsRequestCheck.Check(body, input, profile.EmbeddingDimensions, _tokenCounter, cancellationToken);
+        if (check.Error is { } invalid) return invalid.ToResponse();
+        var (dimensions, base64, tokens) = (check.Dimensions, check.Base64, check.Tokens);
         var options = SimulatorRequestOptions.Resolve(request, profile);
         if (await EarlyFaultAsync(options, cancellationToken) is { } faulted) return faulted;
 
         var buffer = new ArrayBufferWriter<byte>(base64 ? 64 + (dimensions * 6) : 64 + (dimensions * 12));
-        var tokens = 0;
         var vector = ArrayPool<float>.Shared.Rent(dimensions);
         try
         {
@@ -50,7 +45,6 @@ internal sealed partial class SimulatorHandler
             for (var index = 0; index < count; index++)
             {
                 var item = single ? input : input[index];
-                tokens += item.ValueKind == JsonValueKind.String ? _tokenCounter.CountTokens(item.GetString()!) : item.GetArrayLength();
                 var values = vector.AsSpan(0, dimensions);
                 FillVector(values, Fnv1a.Hash(JsonMarshal.GetRawUtf8Value(item)));
                 EmbeddingsAnswerJson.WriteItem(w, index, values, base64);
@@ -73,7 +67,7 @@ internal sealed partial class SimulatorHandler
         JsonValueKind.Array => input.GetArrayLength() > 0 &&
             (input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.String && e.GetString()!.Length > 0) ||
              input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.Number) ||
-             input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() > 0)),
+             input.EnumerateArray().All(static e => e.ValueKind == JsonValueKind.Array && e.GetArrayLength() > 0 && e.EnumerateArray().All(static t => t.ValueKind == JsonValueKind.Number))),
         _ => false,
     };
 

@@ -14,7 +14,7 @@ namespace Gatehouse.Tools;
 /// </summary>
 internal static class AnthropicToolRequestReader
 {
-    public static ToolRequest? Read(ReadOnlySpan<byte> body, ToolProfileCache profiles)
+    public static ToolRequest? Read(ReadOnlySpan<byte> body, ToolProfileCache profiles, CancellationToken cancellationToken = default)
     {
         var reader = new Utf8JsonReader(body, Hosting.RequestJson.DerivedReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -78,7 +78,7 @@ internal static class AnthropicToolRequestReader
             ReadMessages(body[m], signals);
         }
 
-        return ToolRequestReader.Assemble(body, tools.Value, definitions, signals, restricts, profiles);
+        return ToolRequestReader.Assemble(body, tools.Value, definitions, signals, restricts, profiles, cancellationToken);
     }
 
     /// <summary><c>{"type":"tool","name":"x"}</c> forces x; <c>{"type":"none"}</c> restricts; <c>auto</c> and <c>any</c> neither.</summary>

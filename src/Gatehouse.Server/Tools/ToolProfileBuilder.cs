@@ -15,7 +15,7 @@ internal static class ToolProfileBuilder
 {
     private const int MaxSchemaDepth = 6;
 
-    public static ToolProfile Build(JsonElement tool, ITokenCounter tokenCounter)
+    public static ToolProfile Build(JsonElement tool, ITokenCounter tokenCounter, CancellationToken cancellationToken = default)
     {
         var function = tool.ValueKind == JsonValueKind.Object && tool.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object ? f : tool;
         var name = function.ValueKind == JsonValueKind.Object && function.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "";
@@ -34,7 +34,7 @@ internal static class ToolProfileBuilder
             }
         }
 
-        return new ToolProfile(name, builder.Terms, builder.Lengths, CountTokens(tool, tokenCounter), IsServerTool(tool));
+        return new ToolProfile(name, builder.Terms, builder.Lengths, CountTokens(tool, tokenCounter, cancellationToken), IsServerTool(tool));
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal static class ToolProfileBuilder
         && !type.ValueEquals("function"u8) && !type.ValueEquals("custom"u8) && !tool.TryGetProperty("function", out _);
 
     /// <summary>Tokens of the definition in compact JSON: the client's own whitespace does not change the count.</summary>
-    public static int CountTokens(JsonElement tool, ITokenCounter tokenCounter)
+    public static int CountTokens(JsonElement tool, ITokenCounter tokenCounter, CancellationToken cancellationToken = default)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -54,7 +54,7 @@ internal static class ToolProfileBuilder
             tool.WriteTo(writer);
         }
 
-        return tokenCounter.CountTokens(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return tokenCounter.CountTokens(Encoding.UTF8.GetString(buffer.WrittenSpan), cancellationToken);
     }
 
     private static void AddSchema(Accumulator builder, JsonElement schema, int depth)

@@ -18,7 +18,7 @@ internal sealed class ToolProfileCache(ITokenCounter tokenCounter, IOptionsMonit
 
     public int Count => _profiles.Count;
 
-    public ToolProfile Get(ReadOnlySpan<byte> definition)
+    public ToolProfile Get(ReadOnlySpan<byte> definition, CancellationToken cancellationToken = default)
     {
         var hash = XxHash128.HashToUInt128(definition);
         if (_profiles.TryGetValue(hash, out var profile))
@@ -28,7 +28,7 @@ internal sealed class ToolProfileCache(ITokenCounter tokenCounter, IOptionsMonit
 
         var reader = new Utf8JsonReader(definition);
         using var document = JsonDocument.ParseValue(ref reader);
-        profile = ToolProfileBuilder.Build(document.RootElement, tokenCounter);
+        profile = ToolProfileBuilder.Build(document.RootElement, tokenCounter, cancellationToken);
         if (_profiles.Count >= options.CurrentValue.Tools.ProfileCacheSize)
         {
             _profiles.Clear();

@@ -24,7 +24,7 @@ internal sealed class ToolRequest
 
     public int TokensOf(bool[]? kept)
     {
-        var total = 0;
+        var total = 0L;
         for (var i = 0; i < Profiles.Length; i++)
         {
             if (kept is null || kept[i])
@@ -33,6 +33,6 @@ internal sealed class ToolRequest
             }
         }
 
-        return total;
+        return Usage.TokenMath.Saturate(total);
     }
 }

@@ -12,7 +12,7 @@ namespace Gatehouse.Tools;
 /// </summary>
 internal static class ToolRequestReader
 {
-    public static ToolRequest? Read(ReadOnlySpan<byte> body, ToolProfileCache profiles)
+    public static ToolRequest? Read(ReadOnlySpan<byte> body, ToolProfileCache profiles, CancellationToken cancellationToken = default)
     {
         var reader = new Utf8JsonReader(body, Hosting.RequestJson.DerivedReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -70,16 +70,16 @@ internal static class ToolRequestReader
             ReadSignals(body[m], signals);
         }
 
-        return Assemble(body, tools.Value, definitions, signals, restricts, profiles);
+        return Assemble(body, tools.Value, definitions, signals, restricts, profiles, cancellationToken);
     }
 
     /// <summary>The request from what a dialect's reader found: a profile per definition (from the cache) beside the byte ranges.</summary>
-    internal static ToolRequest Assemble(ReadOnlySpan<byte> body, Range tools, List<Range> definitions, ToolSignals signals, bool restricts, ToolProfileCache profiles)
+    internal static ToolRequest Assemble(ReadOnlySpan<byte> body, Range tools, List<Range> definitions, ToolSignals signals, bool restricts, ToolProfileCache profiles, CancellationToken cancellationToken = default)
     {
         var profileList = new ToolProfile[definitions.Count];
         for (var i = 0; i < profileList.Length; i++)
         {
-            profileList[i] = profiles.Get(body[definitions[i]]);
+            profileList[i] = profiles.Get(body[definitions[i]], cancellationToken);
         }
 
         return new ToolRequest

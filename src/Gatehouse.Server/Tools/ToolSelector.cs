@@ -71,13 +71,13 @@ internal static class ToolSelector
 
     private static int SavedTokens(IReadOnlyList<ToolProfile> tools, bool[] kept)
     {
-        var saved = 0;
+        var saved = 0L;
         for (var i = 0; i < tools.Count; i++)
         {
             saved += kept[i] ? 0 : tools[i].Tokens;
         }
 
-        return saved;
+        return Usage.TokenMath.Saturate(saved);
     }
 
     /// <summary>The score of every tool: BM25F, blended with the similarity when there is one.</summary>

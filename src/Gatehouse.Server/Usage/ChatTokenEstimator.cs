@@ -17,20 +17,22 @@ internal static class ChatTokenEstimator
 
     /// <summary>Estimated prompt tokens for a whole <c>/v1/chat/completions</c> request body.</summary>
     /// <param name="counter">Defaults to <see cref="TiktokenTokenCounter.Instance"/> (o200k_base).</param>
-    public static int EstimatePrompt(JsonElement request, ITokenCounter? counter = null)
+    /// <param name="cancellationToken">Stops the count (the request's, so work ends when the client leaves).</param>
+    public static int EstimatePrompt(JsonElement request, ITokenCounter? counter = null, CancellationToken cancellationToken = default)
     {
-        counter ??= TiktokenTokenCounter.Instance;
+        var count = new Counter(counter ?? TiktokenTokenCounter.Instance, cancellationToken);
         if (request.ValueKind != JsonValueKind.Object)
         {
             return 0;
         }
 
-        var tokens = 0;
+        // long, then saturated: a count cannot overflow into a small (admitted) number.
+        var tokens = 0L;
         if (request.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messages.EnumerateArray())
             {
-                tokens += TokensPerMessage + CountMessage(message, counter);
+                tokens += TokensPerMessage + CountMessage(message, count);
             }
 
             tokens += ReplyPriming;
@@ -38,25 +40,25 @@ internal static class ChatTokenEstimator
 
         if (request.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
         {
-            tokens += counter.CountTokens(tools.GetRawText());
+            tokens += count.Text(tools.GetRawText());
         }
 
-        return tokens;
+        return (int)Math.Min(tokens, int.MaxValue);
     }
 
     /// <summary>Estimated completion tokens for the text a model returned.</summary>
     /// <param name="counter">Defaults to <see cref="TiktokenTokenCounter.Instance"/> (o200k_base).</param>
-    public static int EstimateCompletion(string text, ITokenCounter? counter = null)
+    public static int EstimateCompletion(string text, ITokenCounter? counter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return (counter ?? TiktokenTokenCounter.Instance).CountTokens(text);
+        return (counter ?? TiktokenTokenCounter.Instance).CountTokens(text, cancellationToken);
     }
 
     /// <summary>A <see cref="TokenUsage"/> marked <see cref="TokenUsage.Estimated"/> for a request and its completion text.</summary>
-    public static TokenUsage Estimate(JsonElement request, string completion, ITokenCounter? counter = null) =>
-        new(EstimatePrompt(request, counter), EstimateCompletion(completion, counter), Estimated: true);
+    public static TokenUsage Estimate(JsonElement request, string completion, ITokenCounter? counter = null, CancellationToken cancellationToken = default) =>
+        new(EstimatePrompt(request, counter, cancellationToken), EstimateCompletion(completion, counter, cancellationToken), Estimated: true);
 
-    private static int CountMessage(JsonElement message, ITokenCounter counter)
+    private static int CountMessage(JsonElement message, Counter counter)
     {
         if (message.ValueKind != JsonValueKind.Object)
         {
@@ -87,7 +89,7 @@ internal static class ChatTokenEstimator
         return tokens;
     }
 
-    private static int CountContent(JsonElement content, ITokenCounter counter)
+    private static int CountContent(JsonElement content, Counter counter)
     {
         if (content.ValueKind != JsonValueKind.Array)
         {
@@ -106,7 +108,7 @@ internal static class ChatTokenEstimator
         return tokens;
     }
 
-    private static int CountToolCalls(JsonElement toolCalls, ITokenCounter counter)
+    private static int CountToolCalls(JsonElement toolCalls, Counter counter)
     {
         if (toolCalls.ValueKind != JsonValueKind.Array)
         {
@@ -135,6 +137,12 @@ internal static class ChatTokenEstimator
         return tokens;
     }
 
-    private static int CountString(JsonElement value, ITokenCounter counter) =>
-        value.ValueKind == JsonValueKind.String ? counter.CountTokens(value.GetString()!) : 0;
+    private static int CountString(JsonElement value, Counter counter) =>
+        value.ValueKind == JsonValueKind.String ? counter.Text(value.GetString()!) : 0;
+
+    /// <summary>The tokenizer and the token that stops it, passed down together.</summary>
+    private readonly record struct Counter(ITokenCounter Tokenizer, CancellationToken CancellationToken)
+    {
+        public int Text(string text) => Tokenizer.CountTokens(text, CancellationToken);
+    }
 }

@@ -12,6 +12,9 @@ public sealed class PriceOverride
 {
     private const decimal PerMillion = 1_000_000m;
 
+    /// <summary>The dearest price an override may set, per million tokens.</summary>
+    public const decimal MaxPerMillion = 1_000_000m;
+
     public decimal? InputPerMillion { get; set; }
 
     public decimal? OutputPerMillion { get; set; }
@@ -90,6 +93,9 @@ public sealed class PriceOverride
     {
         null => null,
         < 0m => throw new InvalidOperationException($"Price override '{name}:{property}' is negative ({perMillion})."),
+        // $1 a token is 400 times the dearest published price; above it, sums of int token counts
+        // times prices could pass decimal's range (an OverflowException in the middle of a call).
+        > MaxPerMillion => throw new InvalidOperationException($"Price override '{name}:{property}' is {perMillion} USD per million tokens; at most {MaxPerMillion:N0}."),
         { } value => value / PerMillion,
     };
 }

@@ -19,5 +19,6 @@ public readonly record struct TokenUsage(
     int CacheWriteInputTokens = 0,
     bool Estimated = false)
 {
-    public int TotalTokens => InputTokens + OutputTokens;
+    /// <summary>Input plus output, saturating at <see cref="int.MaxValue"/> (upstreams report any numbers).</summary>
+    public int TotalTokens => TokenMath.Add(InputTokens, OutputTokens);
 }

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gatehouse.Hosting;
 using Gatehouse.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Gatehouse.Tests.Keys;
@@ -113,6 +116,36 @@ public sealed class RateLimitTests
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("max_tokens", "2147483647")]
+    [InlineData("max_completion_tokens", "2147483647")]
+    [InlineData("max_tokens", "1e12")]
+    [InlineData("max_tokens", "99999999999999999999")]
+    public async Task KeyTokensPerMinute_MaxTokensAtOrBeyondIntMax_IsRefusedNotWrappedOrIgnored(string field, string value)
+    {
+        // The limiter's clock stands still: nothing refills between the calls.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await GatehouseServer.StartAsync(
+            GatehouseServer.FastSimulatorConfig, configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(PolicyClock.ServiceKey, clock));
+        var client = await KeyClientAsync(server, new { name = "tpm-overflow", tokensPerMinute = 100 });
+
+        // A small call first: a call larger than a whole minute may still go alone into a full bucket.
+        using (var small = await client.PostAsync("v1/chat/completions", GatehouseServer.Json("""{"model":"sim-small","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        }
+
+        // Prompt + 2147483647 wrapped to a negative estimate (nothing reserved: all nine went through),
+        // and a max_tokens beyond int was read as none (the prompt alone reserved).
+        var body = $$"""{"model":"sim-small","{{field}}":{{value}},"messages":[{"role":"user","content":"hi"}]}""";
+        for (var i = 0; i < 9; i++)
+        {
+            using var response = await client.PostAsync("v1/chat/completions", GatehouseServer.Json(body), Ct);
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal("rate_limit_exceeded", JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
     }
 
     private static async Task<HttpClient> KeyClientAsync(GatehouseServer server, object key)

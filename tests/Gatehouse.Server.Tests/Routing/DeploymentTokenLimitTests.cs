@@ -108,6 +108,22 @@ public sealed class DeploymentTokenLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MaxTokensIntMax_CannotOverflowPastTheDeploymentsCap()
+    {
+        // Prompt + 2147483647 wrapped to a negative estimate, which reserved nothing and was let through.
+        UpstreamReportsUsage(prompt: 10, completion: 20);
+        using var client = _server.CreateClient();
+        using var first = await Post(client, "capped", maxTokens: 5);
+
+        using var refused = await Post(client, "capped", maxTokens: int.MaxValue);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("deployment_rate_limited", JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Single(_primary.Received);
+    }
+
+    [Fact]
     public async Task Overrun_IsCharged_SoALaterCallFallsBack()
     {
         // The first call reserves only its prompt (~8, no max_tokens) but uses 950.

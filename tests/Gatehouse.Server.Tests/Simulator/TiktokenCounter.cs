@@ -10,5 +10,5 @@ public sealed class TiktokenCounter : ITokenCounter
 
     private readonly TiktokenTokenizer _tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
 
-    public int CountTokens(string text) => _tokenizer.CountTokens(text);
+    public int CountTokens(string text, CancellationToken cancellationToken = default) => _tokenizer.CountTokens(text);
 }

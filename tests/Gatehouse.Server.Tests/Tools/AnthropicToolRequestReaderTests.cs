@@ -50,7 +50,7 @@ public sealed class AnthropicToolRequestReaderTests
         Assert.Equal("get_weather", weather.Name);
         Assert.True(weather.Terms.ContainsKey(Term("city"))); // the input_schema's parameter name
         Assert.True(weather.Terms.ContainsKey(Term("forecast"))); // the description
-        Assert.Equal(TiktokenTokenCounter.Instance.CountTokens(ToolCatalog.AnthropicDefinition("get_weather", ToolCatalog.Tools[0].Description, "city")), weather.Tokens);
+        Assert.Equal(TiktokenTokenCounter.Instance.CountTokens(ToolCatalog.AnthropicDefinition("get_weather", ToolCatalog.Tools[0].Description, "city"), TestContext.Current.CancellationToken), weather.Tokens);
     }
 
     [Fact]
@@ -98,9 +98,9 @@ public sealed class AnthropicToolRequestReaderTests
     {
         var profiles = new ToolProfileCache(TiktokenTokenCounter.Instance, new StaticOptions());
 
-        Assert.Null(AnthropicToolRequestReader.Read(Encoding.UTF8.GetBytes("""{"model":"claude","messages":[],"tools":[1,2]}"""), profiles));
-        Assert.Null(AnthropicToolRequestReader.Read(Encoding.UTF8.GetBytes("""{"model":"claude","messages":[],"tools":[]}"""), profiles));
-        Assert.Null(AnthropicToolRequestReader.Read(Encoding.UTF8.GetBytes("""{"model":"claude","messages":[]}"""), profiles));
+        Assert.Null(AnthropicToolRequestReader.Read(Encoding.UTF8.GetBytes("""{"model":"claude","messages":[],"tools":[1,2]}"""), profiles, TestContext.Current.CancellationToken));
+        Assert.Null(AnthropicToolRequestReader.Read(Encoding.UTF8.GetBytes("""{"model":"claude","messages":[],"tools":[]}"""), profiles, TestContext.Current.CancellationToken));
+        Assert.Null(AnthropicToolRequestReader.Read(Encoding.UTF8.GetBytes("""{"model":"claude","messages":[]}"""), profiles, TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -211,9 +211,9 @@ public sealed class ToolEmbeddingTests : IAsyncLifetime
         // One call per distinct message, and one fill for the six tools.
         var counter = global::Gatehouse.Usage.TiktokenTokenCounter.Instance;
         Assert.Equal(3, embeddings.Count);
-        Assert.Single(embeddings, r => r.InputTokens == counter.CountTokens("run the job please"));
-        Assert.Single(embeddings, r => r.InputTokens == counter.CountTokens("now please run a different and longer job for me"));
-        Assert.Single(embeddings, r => r.InputTokens > counter.CountTokens("run the job please") * 6); // the fill
+        Assert.Single(embeddings, r => r.InputTokens == counter.CountTokens("run the job please", TestContext.Current.CancellationToken));
+        Assert.Single(embeddings, r => r.InputTokens == counter.CountTokens("now please run a different and longer job for me", TestContext.Current.CancellationToken));
+        Assert.Single(embeddings, r => r.InputTokens > counter.CountTokens("run the job please", TestContext.Current.CancellationToken) * 6); // the fill
     }
 
     [Fact]

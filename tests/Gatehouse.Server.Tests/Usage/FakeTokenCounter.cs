@@ -4,5 +4,5 @@ namespace Gatehouse.Tests.Usage;
 
 internal sealed class FakeTokenCounter(Func<string, int> count) : ITokenCounter
 {
-    public int CountTokens(string text) => count(text);
+    public int CountTokens(string text, CancellationToken cancellationToken = default) => count(text);
 }

@@ -14,7 +14,7 @@ namespace Gatehouse.Anthropic.Inbound;
 /// </summary>
 internal static class CountTokensEstimator
 {
-    public static int? Estimate(ReadOnlyMemory<byte> body, ITokenCounter? counter, out AnthropicError? error)
+    public static int? Estimate(ReadOnlyMemory<byte> body, ITokenCounter? counter, out AnthropicError? error, CancellationToken cancellationToken = default)
     {
         var translated = MessagesRequestTranslator.Translate(body, requireMaxTokens: false, out error);
         if (translated is null)
@@ -23,12 +23,13 @@ internal static class CountTokensEstimator
         }
 
         using var document = JsonDocument.Parse(translated.OpenAIBody, Hosting.RequestJson.DerivedDocumentOptions);
-        return ChatTokenEstimator.EstimatePrompt(document.RootElement, counter);
+        return ChatTokenEstimator.EstimatePrompt(document.RootElement, counter, cancellationToken);
     }
 
     /// <summary>The response body, or null with <paramref name="error"/> set.</summary>
-    public static byte[]? Count(ReadOnlyMemory<byte> body, ITokenCounter? counter, out AnthropicError? error) =>
-        Estimate(body, counter, out error) is { } tokens ? ToJson(tokens) : null;
+    /// <param name="cancellationToken">The request's: counting stops when the client leaves.</param>
+    public static byte[]? Count(ReadOnlyMemory<byte> body, ITokenCounter? counter, out AnthropicError? error, CancellationToken cancellationToken = default) =>
+        Estimate(body, counter, out error, cancellationToken) is { } tokens ? ToJson(tokens) : null;
 
     public static byte[] ToJson(int inputTokens)
     {

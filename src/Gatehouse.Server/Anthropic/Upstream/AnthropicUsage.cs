@@ -40,5 +40,7 @@ internal readonly record struct AnthropicUsage(int InputTokens, int OutputTokens
     }
 
     private static int ReadInt(JsonElement usage, ReadOnlySpan<byte> name, int fallback) =>
-        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : fallback;
+        usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.TryGetInt64(out var number) ? Usage.TokenMath.Saturate(number) : value.TryGetDouble(out var large) && large > int.MaxValue ? int.MaxValue : fallback
+            : fallback;
 }

@@ -59,9 +59,12 @@ internal sealed class LocalModelHandler(LocalEmbeddingModels models) : HttpMessa
                 return OpenAIErrorResponse.BadRequest($"'dimensions' is not supported by {model}: its vectors always have {LocalEmbeddingModel.Dimensions}.", "dimensions");
             }
 
-            var embedder = models.Get(model)!;
+            if (EmbeddingsRequestCheck.EncodingFormat(body, out var base64) is { } formatError)
+            {
+                return formatError.ToResponse();
+            }
 
-            var base64 = body.TryGetProperty("encoding_format", out var format) && format.ValueEquals("base64");
+            var embedder = models.Get(model)!;
             var (vectors, tokens) = await embedder.EmbedAsync(inputs, cancellationToken);
             return SimulatorHandler.JsonResponse(HttpStatusCode.OK, Answer(embedder.Name, vectors, tokens, base64));
         }
