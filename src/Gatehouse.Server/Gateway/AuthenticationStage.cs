@@ -34,7 +34,7 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
 
     /// <summary>Why a <see cref="KeyCheck.Malformed"/> key is refused (the header's value is never echoed).</summary>
     public const string MalformedMessage =
-        "The Authorization header must be 'Bearer <key>'. Another scheme (such as Basic), a Bearer header without a key, or a key header sent twice is refused, even beside a valid 'x-api-key'.";
+        "The Authorization header must be 'Bearer <key>'. Another scheme (such as Basic), a Bearer header without a key, or a key header sent twice with different values is refused, even beside a valid 'x-api-key'.";
 
     public static OpenAIError ErrorFor(KeyCheck check) => check switch
     {

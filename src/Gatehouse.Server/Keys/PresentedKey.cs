@@ -8,6 +8,8 @@ namespace Gatehouse.Keys;
 /// with a key is that key (any <c>x-api-key</c> is ignored), anything else (another scheme such as
 /// <c>Basic</c>, <c>Bearer</c> with no key) is refused, never passed over for <c>x-api-key</c>, so
 /// credentials meant for something else are not silently swapped for a key in another header.
+/// A header sent more than once counts once when every copy is the same (proxies and tools such as
+/// load-test scripts repeat headers); copies that differ are refused, since either could be meant.
 /// </summary>
 internal static class PresentedKey
 {
@@ -18,7 +20,7 @@ internal static class PresentedKey
         var authorization = request.Headers[HeaderNames.Authorization];
         if (authorization.Count > 0)
         {
-            if (authorization.Count > 1 || authorization[0] is not { } value)
+            if (Single(authorization) is not { } value)
             {
                 return false;
             }
@@ -34,12 +36,32 @@ internal static class PresentedKey
         }
 
         var apiKey = request.Headers["x-api-key"];
-        if (apiKey.Count > 1)
+        if (apiKey.Count == 0)
+        {
+            return true;
+        }
+
+        if (Single(apiKey) is not { } header)
         {
             return false;
         }
 
-        key = apiKey.Count == 1 && apiKey[0] is { } header ? header.AsSpan().Trim() : default;
+        key = header.AsSpan().Trim();
         return true;
+    }
+
+    /// <summary>The header's value when every copy of it is the same; null when copies differ.</summary>
+    private static string? Single(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        var first = values[0];
+        for (var i = 1; i < values.Count; i++)
+        {
+            if (!string.Equals(values[i], first, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return first;
     }
 }

@@ -63,6 +63,25 @@ public sealed class PresentedKeyTests : IAsyncLifetime
         Assert.True(apiKey.IsSuccessStatusCode, $"{path}: {(int)apiKey.StatusCode}");
     }
 
+    /// <summary>Two header lines of the same name, as curl and proxies send them (HttpClient would join them into one).</summary>
+    [Theory]
+    [InlineData("Authorization", "Bearer " + GatehouseServer.MasterKey, "Bearer " + GatehouseServer.MasterKey, 200)]
+    [InlineData("Authorization", "Bearer " + GatehouseServer.MasterKey, "Bearer sk-gh-another", 401)]
+    [InlineData("x-api-key", GatehouseServer.MasterKey, GatehouseServer.MasterKey, 200)]
+    [InlineData("x-api-key", GatehouseServer.MasterKey, "sk-gh-another", 401)]
+    public async Task A_key_header_sent_twice_counts_once_when_both_are_the_same(string name, string first, string second, int expected)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_server.BaseAddress.Host, _server.BaseAddress.Port, Ct);
+        var stream = tcp.GetStream();
+        var head = $"GET /v1/models HTTP/1.1\r\nHost: gatehouse\r\n{name}: {first}\r\n{name}: {second}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), Ct);
+
+        using var reader = new StreamReader(stream);
+        var statusLine = await reader.ReadLineAsync(Ct);
+        Assert.StartsWith($"HTTP/1.1 {expected}", statusLine, StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string method, string path, string? body, string? authorization, string? xApiKey)
     {
         using var client = _server.CreateClient(key: null);
