@@ -29,12 +29,27 @@ internal readonly record struct SimulatorRequestOptions(
         var tps = double.TryParse(TryGet(headers, TokensPerSecondHeader), NumberStyles.Float, CultureInfo.InvariantCulture, out var t)
             ? t
             : profile.TokensPerSecond;
-        return new(fault, status is >= 400 and <= 599 ? status : 500, Math.Max(0, retryAfter), Math.Max(0, ttft), tps);
+        return new(fault, status is >= 400 and <= 599 ? status : 500, Math.Max(0, retryAfter), Math.Clamp(ttft, 0, (int)MaxDelay.TotalMilliseconds), tps);
     }
 
-    /// <summary>The delay for producing <paramref name="tokens"/> tokens at this speed.</summary>
-    public TimeSpan TokenDelay(double tokens) =>
-        TokensPerSecond > 0 && tokens > 0 ? TimeSpan.FromSeconds(tokens / TokensPerSecond) : TimeSpan.Zero;
+    /// <summary>
+    /// The longest any simulated delay lasts, whatever the headers ask (<c>x-gatehouse-sim-tps: 1e-300</c>
+    /// overflowed <see cref="TimeSpan"/>; <c>x-gatehouse-sim-ttft-ms: 2147483647</c> held a call 24 days):
+    /// longer than any deployment timeout worth simulating, short enough that nothing waits unbounded.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
+
+    /// <summary>The delay for producing <paramref name="tokens"/> tokens at this speed, at most <see cref="MaxDelay"/>.</summary>
+    public TimeSpan TokenDelay(double tokens)
+    {
+        if (!(TokensPerSecond > 0) || !(tokens > 0))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var seconds = tokens / TokensPerSecond;
+        return seconds < MaxDelay.TotalSeconds ? TimeSpan.FromSeconds(seconds) : MaxDelay;
+    }
 
     private static SimulatedFault ParseFault(string value) => value.Trim() switch
     {

@@ -67,5 +67,27 @@ public sealed class SimulatorTimingTests : IDisposable
         Assert.Same(send, completed);
     }
 
+    [Theory]
+    [InlineData("x-gatehouse-sim-tps", "1e-300")] // overflowed TimeSpan: a 500
+    [InlineData("x-gatehouse-sim-tps", "NaN")]
+    [InlineData("x-gatehouse-sim-ttft-ms", "2147483647")] // 24 days
+    public async Task A_delay_header_asking_for_forever_waits_at_most_the_simulators_longest_delay(string header, string value)
+    {
+        var send = _sim.PostAsync("chat/completions", SimulatorHarness.Chat(model: "sim-slow", extra: ",\"max_tokens\":10"), 200, (header, value));
+        await Task.Delay(20, TestContext.Current.CancellationToken);
+        Assert.False(send.IsCompleted);
+
+        // Both delays of a call (first token, then the tokens) at most MaxDelay each.
+        for (var i = 0; i < 3 && !send.IsCompleted; i++)
+        {
+            _sim.Time.Advance(global::Gatehouse.Simulator.SimulatorRequestOptions.MaxDelay);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var completed = await Task.WhenAny(send, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.Same(send, completed);
+        Assert.Equal("length", (string)(await send)["choices"]![0]!["finish_reason"]!);
+    }
+
     public void Dispose() => _sim.Dispose();
 }
