@@ -16,9 +16,9 @@ namespace Gatehouse.Hosting;
 /// <remarks>
 /// Every request: its headers (count, and bytes of names and values plus 4 a line) against
 /// <c>MaxRequestHeaderCount</c> / <c>MaxRequestHeadersBytes</c> → 431; Kestrel's body limit for this
-/// request set from the current <c>MaxRequestBodyBytes</c> (so a reload is followed). Outside
-/// <c>/v1</c> (whose reading stage reads, limits and checks the body itself, and records the call), a
-/// JSON body is read here against <c>MaxRequestBodyBytes</c> (413) and checked with
+/// request set from the current <c>MaxRequestBodyBytes</c> (so a reload is followed). For an
+/// <c>/api</c> endpoint that takes a key (so after <see cref="CallerAccess"/> let the caller in; <c>/v1</c>'s
+/// reading stage reads, limits and checks its body itself, and records the call), a JSON body is read here against <c>MaxRequestBodyBytes</c> (413) and checked with
 /// <see cref="RequestJson.FindError"/> (400) before the endpoint's binder sees it.
 /// </remarks>
 internal sealed class RequestLimits(RequestDelegate next, IOptionsMonitor<GatehouseOptions> options)
@@ -49,7 +49,11 @@ internal sealed class RequestLimits(RequestDelegate next, IOptionsMonitor<Gateho
             return;
         }
 
-        if (ErrorResponses.IsOpenAI(context.Request.Path) || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        // Only a body an endpoint will bind is read, and only once CallerAccess has let its caller in:
+        // a request that routing could not match (a 404 or 405 to come) never has its body read.
+        if (ErrorResponses.IsOpenAI(context.Request.Path)
+            || KeyRequirement.Of(context.GetEndpoint()) is null
+            || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             await next(context);
             return;

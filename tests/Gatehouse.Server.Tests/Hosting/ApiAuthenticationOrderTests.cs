@@ -107,6 +107,22 @@ public sealed class ApiAuthenticationOrderTests
         Assert.StartsWith("HTTP/1.1 401", received.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Fuzz finding: <c>DELETE /api/budgets/x/%2e%2e/%2e%2e/api/keys</c> (routing: no such method) had its body read and refused as invalid JSON, a 400 to a caller with no key.</summary>
+    [Fact]
+    public async Task A_request_routing_cannot_match_never_has_its_body_read()
+    {
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig);
+        using var client = server.CreateClient(key: null);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, "api/keys")
+        {
+            Content = new ByteArrayContent([0x7B, 0xFF, 0x7D]) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") } },
+        };
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+    }
+
     private static HttpClient WithApiKeyHeader(HttpClient client, string key)
     {
         client.DefaultRequestHeaders.Add("x-api-key", key);
