@@ -13,6 +13,56 @@ public abstract class RequestRecordStoreContract
     /// <summary>A store over a freshly migrated, empty database.</summary>
     protected abstract Task<IRequestRecordStore> CreateStoreAsync();
 
+    /// <summary>A key store over the same database as the last <see cref="CreateStoreAsync"/> (owner sums read the key table).</summary>
+    protected abstract IKeyStore KeyStore();
+
+    [Fact]
+    public async Task SumCostByKey_AddsThatKeysRecordsFromAMomentOn()
+    {
+        var store = await CreateStoreAsync();
+        await store.InsertBatchAsync(
+        [
+            Record(BaseTime.AddSeconds(-1)) with { CostUsd = 5m },                      // before the moment
+            Record(BaseTime) with { CostUsd = 0.000000000001m },                        // at it: counts
+            Record(BaseTime.AddDays(40)) with { CostUsd = 1.25m },
+            Record(BaseTime, keyId: "key-b") with { CostUsd = 7m },                     // another key
+        ], Ct);
+
+        Assert.Equal(1.250000000001m, await store.SumCostByKeyAsync("key-a", BaseTime, Ct));
+        Assert.Equal(0m, await store.SumCostByKeyAsync("key-none", BaseTime, Ct));
+    }
+
+    [Fact]
+    public async Task SumCostByOwner_AddsTheRecordsOfEveryKeyOfThatOwner()
+    {
+        var store = await CreateStoreAsync();
+        await KeyStore().InsertAsync(Key("key-a") with { Owner = "team" }, Ct);
+        await KeyStore().InsertAsync(Key("key-b") with { Owner = "team" }, Ct);
+        await KeyStore().InsertAsync(Key("key-c") with { Owner = "others" }, Ct);
+        await store.InsertBatchAsync(
+        [
+            Record(BaseTime, keyId: "key-a") with { CostUsd = 1m },
+            Record(BaseTime, keyId: "key-b") with { CostUsd = 2m },
+            Record(BaseTime.AddSeconds(-1), keyId: "key-b") with { CostUsd = 4m },      // before the moment
+            Record(BaseTime, keyId: "key-c") with { CostUsd = 8m },
+            Record(BaseTime, keyId: null) with { CostUsd = 16m },
+        ], Ct);
+
+        Assert.Equal(3m, await store.SumCostByOwnerAsync("team", BaseTime, Ct));
+        Assert.Equal(0m, await store.SumCostByOwnerAsync("nobody", BaseTime, Ct));
+    }
+
+    [Fact]
+    public async Task MakeDurable_OnAQuietDatabase_Succeeds_AndKeepsTheRecords()
+    {
+        var store = await CreateStoreAsync();
+        var record = Record();
+        await store.InsertBatchAsync([record], Ct);
+
+        Assert.True(await store.MakeDurableAsync(Ct));
+        Assert.Equal(record, await store.GetAsync(record.Id, Ct));
+    }
+
     [Fact]
     public async Task InsertBatch_ThenGet_RoundTripsEveryField()
     {

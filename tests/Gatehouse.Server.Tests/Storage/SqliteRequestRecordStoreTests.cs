@@ -9,5 +9,7 @@ public sealed class SqliteRequestRecordStoreTests : RequestRecordStoreContract, 
     protected override async Task<IRequestRecordStore> CreateStoreAsync()
         => new SqliteRequestRecordStore(await _database.MigrateAsync());
 
+    protected override IKeyStore KeyStore() => new SqliteKeyStore(_database.Database);
+
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }
