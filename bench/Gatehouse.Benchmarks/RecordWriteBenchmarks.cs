@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Gatehouse.Records;
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 
 namespace Gatehouse.Benchmarks;
 

@@ -13,6 +13,7 @@ using Gatehouse.Records;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 using Gatehouse.Usage;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;

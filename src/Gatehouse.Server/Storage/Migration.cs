@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Gatehouse.Storage;
 
-/// <summary>One versioned schema change, read from an embedded <c>Storage/Migrations/NNNN_name.sql</c> file.</summary>
+/// <summary>One versioned schema change, read from a dialect's embedded <c>Storage/{Sqlite,PostgreSql}/Migrations/NNNN_name.sql</c> file.</summary>
 internal sealed record Migration(int Version, string Name, string Sql)
 {
     /// <summary>

@@ -4,36 +4,44 @@ using System.Reflection;
 namespace Gatehouse.Storage;
 
 /// <summary>
-/// The migrations compiled into this assembly, in version order. The same SQL files serve SQLite
-/// and PostgreSQL, so a migrator for either database reads them from here.
+/// One database dialect's migrations compiled into this assembly, in version order: each back end
+/// has its own folder of SQL files (<c>Storage/Sqlite/Migrations</c>, <c>Storage/PostgreSql/Migrations</c>),
+/// because a schema written for one (partitioned tables, column types) is not valid on the other.
 /// </summary>
 /// <remarks>
 /// Versions start at 1 and only go up, but may have gaps: parallel branches reserve numbers, and
 /// one may land before a lower one. The migrators apply every version the database has not
 /// recorded, not just those above its highest, so a gap filled later is still applied.
 /// </remarks>
-internal static class MigrationCatalog
+internal sealed class MigrationCatalog
 {
-    private const string ResourcePrefix = "Gatehouse.Storage.Migrations.";
+    private readonly Lazy<IReadOnlyList<Migration>> _all;
 
-    private static readonly Lazy<IReadOnlyList<Migration>> s_all = new(() => Load(typeof(MigrationCatalog).Assembly));
+    private MigrationCatalog(string resourcePrefix) =>
+        _all = new(() => Load(typeof(MigrationCatalog).Assembly, resourcePrefix));
 
-    public static IReadOnlyList<Migration> All => s_all.Value;
+    /// <summary>The embedded SQLite schema (<c>Storage/Sqlite/Migrations</c>).</summary>
+    public static MigrationCatalog Sqlite { get; } = new("Gatehouse.Storage.Sqlite.Migrations.");
 
-    public static int LatestVersion => All[^1].Version;
+    /// <summary>The embedded PostgreSQL schema (<c>Storage/PostgreSql/Migrations</c>).</summary>
+    public static MigrationCatalog PostgreSql { get; } = new("Gatehouse.Storage.PostgreSql.Migrations.");
 
-    internal static IReadOnlyList<Migration> Load(Assembly assembly)
+    public IReadOnlyList<Migration> All => _all.Value;
+
+    public int LatestVersion => All[^1].Version;
+
+    internal static IReadOnlyList<Migration> Load(Assembly assembly, string resourcePrefix)
     {
         var migrations = new List<Migration>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal)
+            if (!resource.StartsWith(resourcePrefix, StringComparison.Ordinal)
                 || !resource.EndsWith(".sql", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var fileName = resource[ResourcePrefix.Length..^".sql".Length];
+            var fileName = resource[resourcePrefix.Length..^".sql".Length];
             var separator = fileName.IndexOf('_', StringComparison.Ordinal);
             if (separator <= 0
                 || !int.TryParse(fileName.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
@@ -55,7 +63,7 @@ internal static class MigrationCatalog
         migrations.Sort(static (a, b) => a.Version.CompareTo(b.Version));
         if (migrations.Count == 0)
         {
-            throw new InvalidOperationException($"No embedded migrations found under '{ResourcePrefix}'.");
+            throw new InvalidOperationException($"No embedded migrations found under '{resourcePrefix}'.");
         }
 
         if (migrations[0].Version != 1)

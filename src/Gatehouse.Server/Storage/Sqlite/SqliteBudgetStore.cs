@@ -2,7 +2,7 @@ using Dapper;
 using Gatehouse.Budgets;
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Budgets and their spend per period in SQLite.</summary>
 internal sealed class SqliteBudgetStore(SqliteDatabase database) : IBudgetStore

@@ -3,7 +3,7 @@ using Gatehouse.Keys;
 using Gatehouse.Routing;
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Virtual keys in SQLite. Only the hash of each secret is stored; the hash is unique.</summary>
 internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore

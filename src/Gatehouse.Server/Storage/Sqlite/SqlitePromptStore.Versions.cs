@@ -1,7 +1,7 @@
 using Dapper;
 using Gatehouse.Prompts;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 internal sealed partial class SqlitePromptStore
 {

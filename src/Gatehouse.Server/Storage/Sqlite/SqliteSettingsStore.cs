@@ -1,6 +1,6 @@
 using Dapper;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Named settings in SQLite. <see cref="GetOrAddAsync"/> never replaces a value; <see cref="SetAsync"/> does.</summary>
 internal sealed class SqliteSettingsStore(SqliteDatabase database) : ISettingsStore

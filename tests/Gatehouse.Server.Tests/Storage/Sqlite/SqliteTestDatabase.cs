@@ -1,8 +1,9 @@
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace Gatehouse.Tests.Storage;
+namespace Gatehouse.Tests.Storage.Sqlite;
 
 /// <summary>A SQLite file in its own temporary directory, deleted (with its WAL files) on dispose.</summary>
 internal sealed class SqliteTestDatabase : IAsyncDisposable

@@ -1,10 +1,11 @@
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
-namespace Gatehouse.Tests.Storage;
+namespace Gatehouse.Tests.Storage.Sqlite;
 
-public sealed class StorageServiceCollectionExtensionsTests : IDisposable
+public sealed class SqliteStorageServiceCollectionExtensionsTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "gatehouse-tests", Guid.NewGuid().ToString("N"));
 

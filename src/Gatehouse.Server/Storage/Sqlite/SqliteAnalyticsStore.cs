@@ -2,7 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Gatehouse.Analytics;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Analytics over the SQLite tables: a handful of aggregate queries per source, on one connection.</summary>
 internal sealed class SqliteAnalyticsStore(SqliteDatabase database) : IAnalyticsStore

@@ -1,8 +1,9 @@
 using Dapper;
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 using Xunit;
 
-namespace Gatehouse.Tests.Storage;
+namespace Gatehouse.Tests.Storage.Sqlite;
 
 public sealed class SqliteMigratorTests : DatabaseMigratorContract, IAsyncDisposable
 {
@@ -12,6 +13,8 @@ public sealed class SqliteMigratorTests : DatabaseMigratorContract, IAsyncDispos
 
     private protected override IDatabaseMigrator CreateMigrator(IReadOnlyList<Migration>? migrations = null)
         => _database.CreateMigrator(migrations);
+
+    private protected override MigrationCatalog Catalog => MigrationCatalog.Sqlite;
 
     protected override async Task ExecuteAsync(string sql)
     {

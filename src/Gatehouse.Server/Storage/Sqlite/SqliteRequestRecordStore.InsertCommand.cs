@@ -1,7 +1,7 @@
 using Gatehouse.Records;
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 internal sealed partial class SqliteRequestRecordStore
 {

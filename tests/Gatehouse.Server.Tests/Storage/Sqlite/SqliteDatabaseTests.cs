@@ -1,8 +1,9 @@
 using Dapper;
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 using Xunit;
 
-namespace Gatehouse.Tests.Storage;
+namespace Gatehouse.Tests.Storage.Sqlite;
 
 public sealed class SqliteDatabaseTests : IAsyncDisposable
 {

@@ -2,7 +2,7 @@ using Dapper;
 using Gatehouse.Records;
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Request history in SQLite. Batches are written by one prepared statement in one transaction.</summary>
 internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) : IRequestRecordStore

@@ -1,6 +1,7 @@
 using Gatehouse.Storage;
+using Gatehouse.Storage.Sqlite;
 
-namespace Gatehouse.Tests.Storage;
+namespace Gatehouse.Tests.Storage.Sqlite;
 
 public sealed class SqlitePromptStoreTests : PromptStoreContract, IAsyncDisposable
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>
 /// Applies the embedded migrations to a SQLite database, each in its own <c>BEGIN IMMEDIATE</c>
@@ -27,7 +27,7 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
     private readonly IReadOnlyList<Migration> _migrations;
 
     public SqliteMigrator(SqliteDatabase database, TimeProvider timeProvider)
-        : this(database, timeProvider, MigrationCatalog.All)
+        : this(database, timeProvider, MigrationCatalog.Sqlite.All)
     {
     }
 

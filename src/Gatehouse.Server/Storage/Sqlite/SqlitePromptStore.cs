@@ -3,7 +3,7 @@ using Dapper;
 using Gatehouse.Prompts;
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Prompts in SQLite: one row per prompt, tags and labels in their own tables, versions written once.</summary>
 internal sealed partial class SqlitePromptStore(SqliteDatabase database) : IPromptStore

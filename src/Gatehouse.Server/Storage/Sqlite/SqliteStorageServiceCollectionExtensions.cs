@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
-public static class StorageServiceCollectionExtensions
+public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>
     /// Keeps Gatehouse's state in the SQLite file at <paramref name="databasePath"/> (created with its

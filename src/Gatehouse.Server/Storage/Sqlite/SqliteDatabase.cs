@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite file Gatehouse keeps its state in. Hands out pooled connections, each set up for

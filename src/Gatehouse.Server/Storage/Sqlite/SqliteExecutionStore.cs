@@ -1,7 +1,7 @@
 using Dapper;
 using Gatehouse.Executions;
 
-namespace Gatehouse.Storage;
+namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Prompt executions in SQLite.</summary>
 internal sealed class SqliteExecutionStore(SqliteDatabase database) : IExecutionStore
