@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: builds everything and runs the whole suite, then prints one line of
 # totals ("N passed, N failed, N skipped") so a run that executed nothing is visible.
-# It installs or starts whatever the suite needs; today that is only the .NET SDK (checked here).
+# It installs and starts whatever the suite needs: the .NET SDK is checked here; private PostgreSQL
+# and Redis servers come from eng/test-services.sh (installed from Debian's packages when missing,
+# on free ports under a temporary directory, stopped at the end).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+source eng/test-services.sh
+trap 'stop_test_services; rm -f "$log"' EXIT
+start_test_services
 
 dotnet test --solution Gatehouse.slnx -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
