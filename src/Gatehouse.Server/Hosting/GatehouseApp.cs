@@ -19,7 +19,7 @@ internal static class GatehouseApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddGatehouseSources();
-        builder.Services.AddGatehouse(builder.Configuration);
+        builder.Services.AddGatehouse(builder.Configuration).UseConfiguredBackEnds();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -13,7 +13,6 @@ using Gatehouse.Records;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
 using Gatehouse.Storage;
-using Gatehouse.Storage.Sqlite;
 using Gatehouse.Usage;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Builder;
@@ -26,8 +25,12 @@ namespace Gatehouse.Hosting;
 
 internal static class GatehouseServiceCollectionExtensions
 {
-    /// <summary>Registers the whole gateway. Uses <c>TryAdd</c> so tests and hosts can replace any piece first.</summary>
-    public static IServiceCollection AddGatehouse(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Registers the whole gateway except its back ends, which the host chooses on the returned
+    /// builder (<see cref="GatehouseBackEnds.UseConfiguredBackEnds"/> reads them from configuration).
+    /// Uses <c>TryAdd</c> so tests and hosts can replace any piece first.
+    /// </summary>
+    public static IGatehouseBuilder AddGatehouse(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<GatehouseOptions>().Configure(options => GatehouseOptionsBinder.BindInto(configuration.GetSection(GatehouseOptions.SectionName), options));
@@ -51,7 +54,6 @@ internal static class GatehouseServiceCollectionExtensions
 
         // Keys and storage
         services.TryAddSingleton(new DataDirectory(configuration.DataDirectory()));
-        services.AddSqliteStorage(Path.Combine(configuration.DataDirectory(), "gatehouse.db"));
         services.TryAddSingleton<KeyRegistry>();
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<MasterKeyInitializer>();
@@ -159,6 +161,6 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [DatabaseHealthCheck.ReadyTag])
             .AddCheck<RecordsHealthCheck>("records", tags: [DatabaseHealthCheck.ReadyTag]);
-        return services;
+        return new GatehouseBuilder(services, configuration);
     }
 }

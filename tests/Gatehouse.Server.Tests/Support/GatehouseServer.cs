@@ -49,7 +49,7 @@ internal sealed class GatehouseServer : IAsyncDisposable
 
     public StringWriter Console { get; }
 
-    public static async Task<GatehouseServer> StartAsync(string? configJson = null, string? dataDirectory = null, string? masterKey = MasterKey, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<GatehouseServer> StartAsync(string? configJson = null, string? dataDirectory = null, string? masterKey = MasterKey, Action<WebApplicationBuilder>? configure = null, IEnumerable<string>? extraArgs = null)
     {
         dataDirectory ??= TempDirectory.Create();
         var configPath = Path.Combine(dataDirectory, "gatehouse.json");
@@ -65,6 +65,8 @@ internal sealed class GatehouseServer : IAsyncDisposable
         {
             args.Add($"--GATEHOUSE_MASTER_KEY={masterKey}");
         }
+
+        args.AddRange(extraArgs ?? []);
 
         var app = GatehouseApp.Build([.. args], builder =>
         {

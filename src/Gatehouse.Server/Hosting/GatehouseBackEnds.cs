@@ -1,0 +1,98 @@
+using Gatehouse.Configuration;
+using Gatehouse.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>
+/// The back ends a host can choose on <see cref="IGatehouseBuilder"/>, and the choice Gatehouse makes
+/// from configuration: <c>Gatehouse:Storage:Provider</c> (<c>Sqlite</c>, the default, or
+/// <c>PostgreSql</c>) with <c>ConnectionStrings:Gatehouse</c>. A configuration that names no usable
+/// back end stops the start with a message naming the key, never a connection string's secret.
+/// </summary>
+internal static class GatehouseBackEnds
+{
+    public const string StorageProviderKey = "Gatehouse:Storage:Provider";
+    public const string DatabaseConnectionKey = "ConnectionStrings:Gatehouse";
+    public const string RedisConnectionKey = "ConnectionStrings:Redis";
+
+    /// <summary>Chooses storage (and shared state) as the configuration says; what <c>Program</c> uses.</summary>
+    public static IGatehouseBuilder UseConfiguredBackEnds(this IGatehouseBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var connectionString = configuration[DatabaseConnectionKey];
+        switch (ReadStorageProvider(configuration))
+        {
+            case StorageProvider.Sqlite:
+                builder.UseSqliteStorage(string.IsNullOrWhiteSpace(connectionString)
+                    ? Path.Combine(configuration.DataDirectory(), "gatehouse.db")
+                    : SqlitePath(connectionString));
+                break;
+            case StorageProvider.PostgreSql:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new GatehouseConfigurationException(
+                        $"{StorageProviderKey} is PostgreSql but {DatabaseConnectionKey} is not set (environment: ConnectionStrings__Gatehouse).");
+                }
+
+                builder.UsePostgreSqlStorage(connectionString);
+                break;
+        }
+
+        return builder;
+    }
+
+    /// <summary>Keeps Gatehouse's state in one SQLite file (created with its directory when missing).</summary>
+    public static IGatehouseBuilder UseSqliteStorage(this IGatehouseBuilder builder, string databasePath)
+    {
+        builder.ChooseStorage(StorageProvider.Sqlite);
+        builder.Services.AddSqliteStorage(databasePath);
+        return builder;
+    }
+
+    /// <summary>Keeps Gatehouse's state in a PostgreSQL database shared by every replica.</summary>
+    public static IGatehouseBuilder UsePostgreSqlStorage(this IGatehouseBuilder builder, string connectionString)
+    {
+        builder.ChooseStorage(StorageProvider.PostgreSql);
+        throw new GatehouseConfigurationException($"{StorageProviderKey} PostgreSql is not available in this build.");
+    }
+
+    private static StorageProvider ReadStorageProvider(IConfiguration configuration)
+    {
+        var value = configuration[StorageProviderKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return StorageProvider.Sqlite;
+        }
+
+        // Names only: Enum.TryParse would also take "1" or "Sqlite, PostgreSql".
+        foreach (var provider in Enum.GetValues<StorageProvider>())
+        {
+            if (string.Equals(value.Trim(), provider.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return provider;
+            }
+        }
+
+        throw new GatehouseConfigurationException(
+            $"{StorageProviderKey} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<StorageProvider>())}.");
+    }
+
+    /// <summary>The file a SQLite connection string names; only <c>Data Source</c> means anything to Gatehouse.</summary>
+    private static string SqlitePath(string connectionString)
+    {
+        SqliteConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new GatehouseConfigurationException($"{DatabaseConnectionKey} is not a valid SQLite connection string: {ex.Message}");
+        }
+
+        return string.IsNullOrWhiteSpace(parsed.DataSource)
+            ? throw new GatehouseConfigurationException($"{DatabaseConnectionKey} names no SQLite file (Data Source).")
+            : parsed.DataSource;
+    }
+}
