@@ -47,7 +47,7 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until it is ready (or has exited, when <paramref name="expectReady"/> is false).</summary>
-    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, CancellationToken cancellationToken = default)
+    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, CancellationToken cancellationToken = default, IEnumerable<string>? extraArgs = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -66,6 +66,7 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             "--Logging:Console:FormatterName=simple",
+            .. extraArgs ?? [],
         })
         {
             start.ArgumentList.Add(argument);
