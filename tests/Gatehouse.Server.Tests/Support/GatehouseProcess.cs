@@ -47,7 +47,7 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until it is ready (or has exited, when <paramref name="expectReady"/> is false).</summary>
-    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, CancellationToken cancellationToken = default, IEnumerable<string>? extraArgs = null)
+    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, IEnumerable<string>? extraArgs = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -56,8 +56,8 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? dataDirectory,
         };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             Path.Combine(AppContext.BaseDirectory, "Gatehouse.Server.dll"),
             "--urls=http://127.0.0.1:0",
             $"--GATEHOUSE_DATA_DIR={dataDirectory}",
@@ -67,7 +67,8 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             "--Logging:Console:FormatterName=simple",
             .. extraArgs ?? [],
-        })
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
