@@ -43,30 +43,30 @@ internal sealed class ForwardingStage(
             return;
         }
 
-        var routing = context.Routing = overrides.Over(context.Caller?.Key?.Routing);
-        if (context.Degradation >= DegradationLevel.Degraded)
+        var routing = context.Routing = overrides.Over(context.Call.Caller?.Key?.Routing);
+        if (context.Call.Degradation >= DegradationLevel.Degraded)
         {
             // Below full service, retries are optional work: a failing deployment hands over at once.
             routing = context.Routing = routing with { MaxRetries = 0 };
         }
 
-        var candidates = context.Degradation >= DegradationLevel.Basic
-            ? [CheapestHealthy(context.Route!)]
-            : selector.Order(context.Route!, routing.Strategy);
+        var candidates = context.Call.Degradation >= DegradationLevel.Basic
+            ? [CheapestHealthy(context.Call.Route!)]
+            : selector.Order(context.Call.Route!, routing.Strategy);
         if (routing.Fallback == false && candidates.Count > 1)
         {
             candidates = [candidates[0]];
         }
 
         // At "basic" the one cheapest healthy deployment is all there is: no dedicated chains either.
-        context.UsingDedicatedChain |= context.Degradation >= DegradationLevel.Basic;
+        context.UsingDedicatedChain |= context.Call.Degradation >= DegradationLevel.Basic;
 
         var last = await TryInOrderAsync(context, candidates);
         if (last is { Failure: var refusal } && refusal.HasDedicatedChain())
         {
             // Refused for its size or content: only the alias's dedicated chain may try again.
             context.UsingDedicatedChain = true;
-            var chain = refusal == UpstreamFailure.ContextLengthExceeded ? context.Route!.ContextWindowFallbacks! : context.Route!.ContentPolicyFallbacks!;
+            var chain = refusal == UpstreamFailure.ContextLengthExceeded ? context.Call.Route!.ContextWindowFallbacks! : context.Call.Route!.ContentPolicyFallbacks!;
             var refused = last;
             last = await TryInOrderAsync(context, chain);
             if (last is not null)
@@ -134,7 +134,7 @@ internal sealed class ForwardingStage(
                     await stage.MeasuredAttemptAsync(context, deployment);
                     if (context.DeferredFailure is { } failed)
                     {
-                        (context.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
+                        (context.Outcome.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
                     }
 
                     return context.DeferredFailure;
@@ -146,7 +146,7 @@ internal sealed class ForwardingStage(
         {
             StartAttempt(context, deployment);
             var open = new AttemptFailure(UpstreamFailure.CircuitOpen, $"The deployment '{deployment.Name}' is out of rotation after repeated failures (circuit open).");
-            (context.FailedAttempts ??= []).Add($"{deployment.Name}:{open.Failure.ErrorClass()}");
+            (context.Outcome.FailedAttempts ??= []).Add($"{deployment.Name}:{open.Failure.ErrorClass()}");
             return open;
         }
     }
@@ -158,15 +158,15 @@ internal sealed class ForwardingStage(
     private static void StartAttempt(GatewayContext context, Deployment deployment)
     {
         var headers = context.Http.Response.Headers;
-        if (context.FailedAttempts is { Count: > 0 } failed)
+        if (context.Outcome.FailedAttempts is { Count: > 0 } failed)
         {
             headers[GatehouseHeaders.Attempts] = (failed.Count + 1).ToString(CultureInfo.InvariantCulture);
             headers[GatehouseHeaders.FailedAttempts] = string.Join(", ", failed);
         }
 
-        context.Deployment = deployment;
-        context.Usage = default;
-        context.CostUsd = 0m;
+        context.Outcome.Deployment = deployment;
+        context.Outcome.Usage = default;
+        context.Outcome.CostUsd = 0m;
         headers[GatehouseHeaders.Deployment] = deployment.Name;
         headers[GatehouseHeaders.Provider] = deployment.Provider.Name;
     }
@@ -193,21 +193,21 @@ internal sealed class ForwardingStage(
         try
         {
             await AttemptAsync(context, deployment);
-            succeeded = context.DeferredFailure is null && context.ErrorClass is null;
+            succeeded = context.DeferredFailure is null && context.Outcome.ErrorClass is null;
         }
         finally
         {
-            lease.Settle(context.Usage.TotalTokens);
+            lease.Settle(context.Outcome.Usage.TotalTokens);
             deploymentStats.Exit(timeProvider.GetElapsedTime(started).TotalMilliseconds, succeeded);
         }
     }
 
     private async Task AttemptAsync(GatewayContext context, Deployment deployment)
     {
-        context.NativePassthrough = context.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
+        context.NativePassthrough = context.Call.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
         using var upstreamBody = context.NativePassthrough
-            ? RequestRewriter.RewriteModel(context.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
-            : RequestRewriter.Rewrite(context.Body!.Memory.Span, context.Request!, deployment.UpstreamModelJson);
+            ? RequestRewriter.RewriteModel(context.Call.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
+            : RequestRewriter.Rewrite(context.Call.Body!.Memory.Span, context.Call.Request!, deployment.UpstreamModelJson);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
         timeout.CancelAfter(deployment.Timeout);
 
@@ -222,7 +222,7 @@ internal sealed class ForwardingStage(
             response = context.NativePassthrough
                 ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, untilHeaders)
                 : await deployment.Provider.SendAsync(
-                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
+                    new ProviderRequest(context.Call.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
@@ -240,7 +240,7 @@ internal sealed class ForwardingStage(
 
         using (response)
         {
-            if (context.Request!.Stream && response.IsSuccessStatusCode)
+            if (context.Call.Request!.Stream && response.IsSuccessStatusCode)
             {
                 await streamRelay.RelayAsync(context, response, timeout.Token);
             }

@@ -10,7 +10,7 @@ internal sealed partial class GatewayContext
     /// <summary>Marks the call failed and answers with the error in the client's dialect.</summary>
     public Task RejectAsync(OpenAIError error)
     {
-        Fail(error);
+        Outcome.Fail(error);
         return WriteErrorAsync(error);
     }
 
@@ -47,9 +47,7 @@ internal sealed partial class GatewayContext
         }
 
         // The upstream's own words, already in the client's dialect.
-        StatusCode = passOn.StatusCode;
-        ErrorClass = failure.Failure.ErrorClass();
-        ErrorMessage = failure.Message;
+        Outcome.Fail(passOn.StatusCode, failure.Failure.ErrorClass(), failure.Message);
         response.StatusCode = passOn.StatusCode;
         response.ContentType = passOn.ContentType ?? "application/json";
         response.ContentLength = passOn.Body.Length;
@@ -57,7 +55,7 @@ internal sealed partial class GatewayContext
     }
 
     /// <summary>Writes an error response in the client's dialect (without touching the outcome).</summary>
-    public Task WriteErrorAsync(OpenAIError error) => Dialect switch
+    public Task WriteErrorAsync(OpenAIError error) => Call.Dialect switch
     {
         ApiDialect.Anthropic => AnthropicErrorWriter.WriteResponseAsync(Http.Response, ToAnthropic(error), Aborted),
         _ => OpenAIErrorWriter.WriteResponseAsync(Http.Response, error, Aborted),

@@ -99,7 +99,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         if (failure is null && FailureClassification.ClassifyRefusal(status, code, message) is { } refusal && context.HasChainFor(refusal))
         {
             // The alias has a dedicated chain for this refusal: hold it back (passed on unchanged if the chain fails too).
-            var original = context.Dialect == ApiDialect.OpenAI || context.NativePassthrough
+            var original = context.Call.Dialect == ApiDialect.OpenAI || context.NativePassthrough
                 ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
                 : null;
             await context.FailUpstreamAsync(refusal, message ?? $"The upstream refused the request ({status}).", passOn: original);
@@ -109,9 +109,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         if (failure is not { } held)
         {
             // A 4xx about the request: answered at once, in the upstream's own words, never retried or sent elsewhere.
-            context.StatusCode = status;
-            context.ErrorClass = code ?? "upstream_rejected";
-            context.ErrorMessage = message;
+            context.Outcome.Fail(status, code ?? "upstream_rejected", message);
             await WriteAsync(context, upstream, status, body);
             return;
         }
@@ -119,12 +117,12 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         // Retryable or worth a fallback: held back. If nothing else answers, a 429 (or any error of an
         // upstream that speaks the client's own dialect) is passed on unchanged; a 5xx becomes 502/503,
         // and a 401 never reaches the client (its SDK would blame the client's key, which was fine).
-        var speaksClientDialect = context.Dialect == ApiDialect.OpenAI || context.NativePassthrough;
+        var speaksClientDialect = context.Call.Dialect == ApiDialect.OpenAI || context.NativePassthrough;
         var passOn = held != UpstreamFailure.AuthenticationFailed && (held == UpstreamFailure.RateLimited || context.NativePassthrough) && speaksClientDialect
             ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
             : null;
         var description = held == UpstreamFailure.AuthenticationFailed
-            ? $"The upstream rejected Gatehouse's credentials for provider '{context.Deployment!.Provider.Name}' ({status})."
+            ? $"The upstream rejected Gatehouse's credentials for provider '{context.Outcome.Deployment!.Provider.Name}' ({status})."
             : $"The upstream failed with {status}: {message ?? "no message"}";
         await context.FailUpstreamAsync(held, description, RetryAfterOf(upstream), passOn);
     }
@@ -141,12 +139,12 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
     {
         var response = context.Http.Response;
         UpstreamHeaders.CopyTo(upstream, response);
-        if (context.ErrorClass is null)
+        if (context.Outcome.ErrorClass is null)
         {
             UsageMeter.WriteHeaders(context);
         }
 
-        if (context.Dialect == ApiDialect.Anthropic && !context.NativePassthrough)
+        if (context.Call.Dialect == ApiDialect.Anthropic && !context.NativePassthrough)
         {
             await WriteAnthropicAsync(context, status, body);
             return;
@@ -164,7 +162,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         byte[] translated;
         if (status is >= 200 and < 300)
         {
-            var message = MessagesResponseTranslator.Translate(body.Memory, context.ClientModel ?? context.Request!.Model);
+            var message = MessagesResponseTranslator.Translate(body.Memory, context.Call.ClientModel ?? context.Call.Request!.Model);
             if (message is null)
             {
                 await FailAsync(context, UpstreamFailure.MalformedResponse, "The upstream answer is not a chat completion.");

@@ -20,7 +20,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
 
     public async Task RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {
-        var state = new StreamState(context.Request!.ClientRequestedUsage);
+        var state = new StreamState(context.Call.Request!.ClientRequestedUsage);
         await using var output = new StreamOutput(context, upstream);
         var (failure, message) = await RelayEventsAsync(context, upstream, state, output, cancellationToken);
         Settle(context, state);
@@ -41,8 +41,8 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         var error = OpenAIError.Upstream(f.StatusCode(), message!, f.ErrorClass());
 
         // The client already has part of the answer: the status stays 200, the error class says what happened.
-        context.ErrorClass = error.ErrorClass;
-        context.ErrorMessage = message;
+        context.Outcome.ErrorClass = error.ErrorClass;
+        context.Outcome.ErrorMessage = message;
         if (!state.UpstreamErrorForwarded)
         {
             if (context.NativePassthrough)
@@ -75,7 +75,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
     private async Task<(UpstreamFailure? Failure, string? Message)> RelayEventsAsync(
         GatewayContext context, HttpResponseMessage upstream, StreamState state, StreamOutput output, CancellationToken cancellationToken)
     {
-        var deployment = context.Deployment!;
+        var deployment = context.Outcome.Deployment!;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -183,7 +183,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
             return false;
         }
 
-        context.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        context.Outcome.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.Call.StartTimestamp).TotalMilliseconds;
         if (context.NativePassthrough)
         {
             OnAnthropicEvent(state, payload);
