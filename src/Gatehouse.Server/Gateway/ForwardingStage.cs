@@ -77,7 +77,6 @@ internal sealed class ForwardingStage(
         }
 
         // Every try failed before anything reached the client: answer with the last failure.
-        context.HoldUpstreamFailures = false;
         if (last is not null)
         {
             await context.AnswerWithAsync(last);
@@ -119,7 +118,11 @@ internal sealed class ForwardingStage(
         return last is { Failure: UpstreamFailure.DeploymentBusy } && soonestBusy is not null ? soonestBusy : last;
     }
 
-    /// <summary>Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the failure that ends its turn, or null when it answered.</summary>
+    /// <summary>
+    /// Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the
+    /// failure that ends its turn, or null when it answered. Each attempt's result is the value the
+    /// pipeline's retry and breaker judge (<see cref="DeploymentResilienceRegistry"/>).
+    /// </summary>
     private async Task<AttemptFailure?> TryDeploymentAsync(GatewayContext context, Deployment deployment)
     {
         try
@@ -128,16 +131,14 @@ internal sealed class ForwardingStage(
                 static async (state, _) =>
                 {
                     var (stage, context, deployment) = state;
-                    context.HoldUpstreamFailures = true;
-                    context.DeferredFailure = null;
                     StartAttempt(context, deployment);
-                    await stage.MeasuredAttemptAsync(context, deployment);
-                    if (context.DeferredFailure is { } failed)
+                    var failed = await stage.MeasuredAttemptAsync(context, deployment);
+                    if (failed is not null)
                     {
                         (context.Outcome.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
                     }
 
-                    return context.DeferredFailure;
+                    return failed;
                 },
                 (this, context, deployment),
                 context.Aborted);
@@ -174,16 +175,16 @@ internal sealed class ForwardingStage(
     /// <summary>
     /// One attempt within the deployment's own caps, counted in its in-flight number and, when it
     /// succeeds, its latency average. Its token reservation is settled with the attempt's usage.
+    /// Returns the attempt's failure (a cap that refused it included), null when it answered.
     /// </summary>
-    private async Task MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
+    private async Task<AttemptFailure?> MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
     {
         var estimatedTokens = deployment.TokensPerMinute > 0 ? meter.EstimateCallTokens(context) : 0;
         using var lease = limiters.TryEnter(deployment, estimatedTokens, out var refusal);
         if (lease is null)
         {
-            context.DeferredFailure = new AttemptFailure(
+            return new AttemptFailure(
                 UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured {refusal!.Cap}.", refusal.RetryAfter, RateLimit: refusal.RateLimit);
-            return;
         }
 
         var deploymentStats = stats.For(deployment);
@@ -192,8 +193,9 @@ internal sealed class ForwardingStage(
         deploymentStats.Enter();
         try
         {
-            await AttemptAsync(context, deployment);
-            succeeded = context.DeferredFailure is null && context.Outcome.ErrorClass is null;
+            var failed = await AttemptAsync(context, deployment);
+            succeeded = failed is null && context.Outcome.ErrorClass is null;
+            return failed;
         }
         finally
         {
@@ -202,7 +204,8 @@ internal sealed class ForwardingStage(
         }
     }
 
-    private async Task AttemptAsync(GatewayContext context, Deployment deployment)
+    /// <summary>Sends the call to the deployment and relays its answer; returns the failure another try may still recover from, null when the client was answered.</summary>
+    private async Task<AttemptFailure?> AttemptAsync(GatewayContext context, Deployment deployment)
     {
         context.NativePassthrough = context.Call.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
         using var upstreamBody = context.NativePassthrough
@@ -229,25 +232,18 @@ internal sealed class ForwardingStage(
             var message = timeout.IsCancellationRequested
                 ? $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s."
                 : $"The upstream sent no first token within {deployment.FirstTokenTimeout!.Value.TotalSeconds:0.###} s.";
-            await context.FailUpstreamAsync(UpstreamFailure.Timeout, message);
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.Timeout, message);
         }
         catch (HttpRequestException ex)
         {
-            await context.FailUpstreamAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {scrubber.Scrub(ex.Message)}");
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {scrubber.Scrub(ex.Message)}");
         }
 
         using (response)
         {
-            if (context.Call.Request!.Stream && response.IsSuccessStatusCode)
-            {
-                await streamRelay.RelayAsync(context, response, timeout.Token);
-            }
-            else
-            {
-                await relay.RelayAsync(context, response, timeout.Token);
-            }
+            return context.Call.Request!.Stream && response.IsSuccessStatusCode
+                ? await streamRelay.RelayAsync(context, response, timeout.Token)
+                : await relay.RelayAsync(context, response, timeout.Token);
         }
     }
 }

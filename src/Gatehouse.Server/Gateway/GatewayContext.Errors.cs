@@ -15,18 +15,25 @@ internal sealed partial class GatewayContext
     }
 
     /// <summary>
-    /// Answers an upstream failure: held back when another deployment can still be tried and
-    /// nothing has reached the client (the forwarding stage then falls back), else sent as an error.
+    /// The current attempt failed upstream. While nothing has reached the client the failure is the
+    /// attempt's result, returned for the forwarding stage to retry, fall back on, or finally answer
+    /// with (<see cref="AnswerWithAsync"/>); once the response has started it is answered here as
+    /// an error, and the attempt's result is null (it answered: nothing can be tried again).
     /// </summary>
-    public Task FailUpstreamAsync(UpstreamFailure failure, string message, TimeSpan? retryAfter = null, PassOnResponse? passOn = null)
+    public Task<AttemptFailure?> AttemptFailedAsync(UpstreamFailure failure, string message, TimeSpan? retryAfter = null, PassOnResponse? passOn = null)
     {
-        if (HoldUpstreamFailures && !Http.Response.HasStarted)
+        if (!Http.Response.HasStarted)
         {
-            DeferredFailure = new AttemptFailure(failure, message, retryAfter, passOn);
-            return Task.CompletedTask;
+            return Task.FromResult<AttemptFailure?>(new AttemptFailure(failure, message, retryAfter, passOn));
         }
 
-        return RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
+        return AnswerStartedAsync(this, OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
+
+        static async Task<AttemptFailure?> AnswerStartedAsync(GatewayContext context, OpenAIError error)
+        {
+            await context.RejectAsync(error);
+            return null;
+        }
     }
 
     /// <summary>Answers with the last attempt's failure once no retry or fallback is left.</summary>

@@ -38,12 +38,6 @@ internal sealed partial class GatewayContext(HttpContext http, CallRequest call)
     /// <summary>True when the current attempt goes to a provider in the client's own dialect, untranslated both ways.</summary>
     public bool NativePassthrough { get; set; }
 
-    /// <summary>True while an attempt runs: upstream failures are held back (nothing is written) so a retry or fallback can follow.</summary>
-    public bool HoldUpstreamFailures { get; set; }
-
-    /// <summary>The current attempt's failure, held back; the forwarding stage retries, falls back, or finally answers with it.</summary>
-    public Resilience.AttemptFailure? DeferredFailure { get; set; }
-
     /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet (and the call may leave its first deployment).</summary>
     public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && Routing.Fallback != false && refusal switch
     {
