@@ -70,5 +70,5 @@ public class CacheHitBenchmarks
     }
 
     private static GatewayContext Context(byte[] body) =>
-        new(new DefaultHttpContext(), ApiOperation.ChatCompletions, ApiDialect.OpenAI, Guid.CreateVersion7(), 0) { Body = PooledBody.Unpooled(body) };
+        new(new DefaultHttpContext(), new CallRequest(ApiOperation.ChatCompletions, ApiDialect.OpenAI, Guid.CreateVersion7(), 0) { Body = PooledBody.Unpooled(body) });
 }

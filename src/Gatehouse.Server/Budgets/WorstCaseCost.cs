@@ -23,7 +23,7 @@ internal sealed class WorstCaseCost(UsageMeter meter, BudgetSettings settings)
 
     public decimal For(GatewayContext context)
     {
-        var route = context.Route!;
+        var route = context.Call.Route!;
         var input = meter.EstimateInput(context);
         var worst = 0m;
         worst = Max(worst, context, route.Deployments, input);
@@ -33,9 +33,9 @@ internal sealed class WorstCaseCost(UsageMeter meter, BudgetSettings settings)
     }
 
     /// <summary>The output a call may produce: its own limit, else the model's published maximum, else the configured default.</summary>
-    public int MaxOutputTokens(GatewayContext context, ModelPrice? price) => context.Operation == ApiOperation.Embeddings
+    public int MaxOutputTokens(GatewayContext context, ModelPrice? price) => context.Call.Operation == ApiOperation.Embeddings
         ? 0
-        : Math.Max(0, context.Request!.MaxOutputTokens ?? price?.MaxOutputTokens ?? settings.Current.DefaultMaxOutputTokens);
+        : Math.Max(0, context.Call.Request!.MaxOutputTokens ?? price?.MaxOutputTokens ?? settings.Current.DefaultMaxOutputTokens);
 
     public static decimal Cost(ModelPrice price, int inputTokens, int outputTokens)
     {

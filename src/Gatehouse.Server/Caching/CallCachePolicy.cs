@@ -27,10 +27,10 @@ internal sealed partial record CallCachePolicy(bool Lookup, TimeSpan Ttl, string
     {
         policy = null;
         error = null;
-        var route = context.Route?.Cache ?? RouteCachePolicy.Off;
+        var route = context.Call.Route?.Cache ?? RouteCachePolicy.Off;
         var headers = context.Http.Request.Headers;
 
-        var key = context.Caller?.Key?.Cache;
+        var key = context.Call.Caller?.Key?.Cache;
         var enabled = key?.Enabled ?? route.Enabled;
         enabled |= onForAll;
         var lookup = true;

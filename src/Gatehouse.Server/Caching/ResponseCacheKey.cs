@@ -21,9 +21,9 @@ internal static class ResponseCacheKey
 
     public static string Compute(GatewayContext context, string space)
     {
-        var body = (context.ClientBody ?? context.Body)!.Memory;
+        var body = (context.Call.ClientBody ?? context.Call.Body)!.Memory;
         var buffer = new ArrayBufferWriter<byte>(body.Length + 128);
-        buffer.Write(Encoding.UTF8.GetBytes($"{Version}\n{space}\n{context.Dialect}\n{context.EndpointName}\n"));
+        buffer.Write(Encoding.UTF8.GetBytes($"{Version}\n{space}\n{context.Call.Dialect}\n{context.Call.EndpointName}\n"));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             CanonicalJson.Write(body, writer, s_ignoredTopLevel);

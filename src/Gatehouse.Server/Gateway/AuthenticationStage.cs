@@ -16,7 +16,7 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
             : keys.Check(context.Http.Request, out caller);
         if (check == KeyCheck.Valid)
         {
-            context.Caller = caller;
+            context.Call = context.Call with { Caller = caller };
             return next(context);
         }
 

@@ -15,7 +15,7 @@ internal sealed class BudgetStage(BudgetLedger ledger, WorstCaseCost worstCase, 
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var caller = context.Caller!;
+        var caller = context.Call.Caller!;
         return ledger.Find(caller.KeyId, caller.Owner) is { } accounts
             ? AdmitAsync(context, next, accounts)
             : next(context);
@@ -41,7 +41,7 @@ internal sealed class BudgetStage(BudgetLedger ledger, WorstCaseCost worstCase, 
         }
         finally
         {
-            if (ledger.Settle(reservation, context.CostUsd) is { } crossed)
+            if (ledger.Settle(reservation, context.Outcome.CostUsd) is { } crossed)
             {
                 alerts.Publish(crossed);
             }

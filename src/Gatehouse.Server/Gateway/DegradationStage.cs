@@ -16,12 +16,12 @@ internal sealed class DegradationStage(DegradationState degradation) : IGatewayS
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
         var level = degradation.Level;
-        context.Degradation = level;
+        context.Call = context.Call with { Degradation = level };
         var refusal = level switch
         {
             DegradationLevel.Emergency =>
                 "Gatehouse is at degradation level 'emergency': only answers stored in its cache are served, and none is stored for this request.",
-            DegradationLevel.Basic when context.Request!.Stream =>
+            DegradationLevel.Basic when context.Call.Request!.Stream =>
                 "Gatehouse is at degradation level 'basic': streaming is paused unless the answer is cached. Send the request without \"stream\": true.",
             _ => null,
         };

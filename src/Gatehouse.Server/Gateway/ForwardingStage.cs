@@ -43,30 +43,30 @@ internal sealed class ForwardingStage(
             return;
         }
 
-        var routing = context.Routing = overrides.Over(context.Caller?.Key?.Routing);
-        if (context.Degradation >= DegradationLevel.Degraded)
+        var routing = context.Routing = overrides.Over(context.Call.Caller?.Key?.Routing);
+        if (context.Call.Degradation >= DegradationLevel.Degraded)
         {
             // Below full service, retries are optional work: a failing deployment hands over at once.
             routing = context.Routing = routing with { MaxRetries = 0 };
         }
 
-        var candidates = context.Degradation >= DegradationLevel.Basic
-            ? [CheapestHealthy(context.Route!)]
-            : selector.Order(context.Route!, routing.Strategy);
+        var candidates = context.Call.Degradation >= DegradationLevel.Basic
+            ? [CheapestHealthy(context.Call.Route!)]
+            : selector.Order(context.Call.Route!, routing.Strategy);
         if (routing.Fallback == false && candidates.Count > 1)
         {
             candidates = [candidates[0]];
         }
 
         // At "basic" the one cheapest healthy deployment is all there is: no dedicated chains either.
-        context.UsingDedicatedChain |= context.Degradation >= DegradationLevel.Basic;
+        context.UsingDedicatedChain |= context.Call.Degradation >= DegradationLevel.Basic;
 
         var last = await TryInOrderAsync(context, candidates);
         if (last is { Failure: var refusal } && refusal.HasDedicatedChain())
         {
             // Refused for its size or content: only the alias's dedicated chain may try again.
             context.UsingDedicatedChain = true;
-            var chain = refusal == UpstreamFailure.ContextLengthExceeded ? context.Route!.ContextWindowFallbacks! : context.Route!.ContentPolicyFallbacks!;
+            var chain = refusal == UpstreamFailure.ContextLengthExceeded ? context.Call.Route!.ContextWindowFallbacks! : context.Call.Route!.ContentPolicyFallbacks!;
             var refused = last;
             last = await TryInOrderAsync(context, chain);
             if (last is not null)
@@ -77,7 +77,6 @@ internal sealed class ForwardingStage(
         }
 
         // Every try failed before anything reached the client: answer with the last failure.
-        context.HoldUpstreamFailures = false;
         if (last is not null)
         {
             await context.AnswerWithAsync(last);
@@ -119,7 +118,11 @@ internal sealed class ForwardingStage(
         return last is { Failure: UpstreamFailure.DeploymentBusy } && soonestBusy is not null ? soonestBusy : last;
     }
 
-    /// <summary>Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the failure that ends its turn, or null when it answered.</summary>
+    /// <summary>
+    /// Tries one deployment through its resilience pipeline (retries, circuit breaker); returns the
+    /// failure that ends its turn, or null when it answered. Each attempt's result is the value the
+    /// pipeline's retry and breaker judge (<see cref="DeploymentResilienceRegistry"/>).
+    /// </summary>
     private async Task<AttemptFailure?> TryDeploymentAsync(GatewayContext context, Deployment deployment)
     {
         try
@@ -128,16 +131,14 @@ internal sealed class ForwardingStage(
                 static async (state, _) =>
                 {
                     var (stage, context, deployment) = state;
-                    context.HoldUpstreamFailures = true;
-                    context.DeferredFailure = null;
                     StartAttempt(context, deployment);
-                    await stage.MeasuredAttemptAsync(context, deployment);
-                    if (context.DeferredFailure is { } failed)
+                    var failed = await stage.MeasuredAttemptAsync(context, deployment);
+                    if (failed is not null)
                     {
-                        (context.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
+                        (context.Outcome.FailedAttempts ??= []).Add($"{deployment.Name}:{failed.Failure.ErrorClass()}");
                     }
 
-                    return context.DeferredFailure;
+                    return failed;
                 },
                 (this, context, deployment),
                 context.Aborted);
@@ -146,7 +147,7 @@ internal sealed class ForwardingStage(
         {
             StartAttempt(context, deployment);
             var open = new AttemptFailure(UpstreamFailure.CircuitOpen, $"The deployment '{deployment.Name}' is out of rotation after repeated failures (circuit open).");
-            (context.FailedAttempts ??= []).Add($"{deployment.Name}:{open.Failure.ErrorClass()}");
+            (context.Outcome.FailedAttempts ??= []).Add($"{deployment.Name}:{open.Failure.ErrorClass()}");
             return open;
         }
     }
@@ -158,15 +159,15 @@ internal sealed class ForwardingStage(
     private static void StartAttempt(GatewayContext context, Deployment deployment)
     {
         var headers = context.Http.Response.Headers;
-        if (context.FailedAttempts is { Count: > 0 } failed)
+        if (context.Outcome.FailedAttempts is { Count: > 0 } failed)
         {
             headers[GatehouseHeaders.Attempts] = (failed.Count + 1).ToString(CultureInfo.InvariantCulture);
             headers[GatehouseHeaders.FailedAttempts] = string.Join(", ", failed);
         }
 
-        context.Deployment = deployment;
-        context.Usage = default;
-        context.CostUsd = 0m;
+        context.Outcome.Deployment = deployment;
+        context.Outcome.Usage = default;
+        context.Outcome.CostUsd = 0m;
         headers[GatehouseHeaders.Deployment] = deployment.Name;
         headers[GatehouseHeaders.Provider] = deployment.Provider.Name;
     }
@@ -174,16 +175,16 @@ internal sealed class ForwardingStage(
     /// <summary>
     /// One attempt within the deployment's own caps, counted in its in-flight number and, when it
     /// succeeds, its latency average. Its token reservation is settled with the attempt's usage.
+    /// Returns the attempt's failure (a cap that refused it included), null when it answered.
     /// </summary>
-    private async Task MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
+    private async Task<AttemptFailure?> MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
     {
         var estimatedTokens = deployment.TokensPerMinute > 0 ? meter.EstimateCallTokens(context) : 0;
         using var lease = limiters.TryEnter(deployment, estimatedTokens, out var refusal);
         if (lease is null)
         {
-            context.DeferredFailure = new AttemptFailure(
+            return new AttemptFailure(
                 UpstreamFailure.DeploymentBusy, $"The deployment '{deployment.Name}' is at its configured {refusal!.Cap}.", refusal.RetryAfter, RateLimit: refusal.RateLimit);
-            return;
         }
 
         var deploymentStats = stats.For(deployment);
@@ -192,22 +193,24 @@ internal sealed class ForwardingStage(
         deploymentStats.Enter();
         try
         {
-            await AttemptAsync(context, deployment);
-            succeeded = context.DeferredFailure is null && context.ErrorClass is null;
+            var failed = await AttemptAsync(context, deployment);
+            succeeded = failed is null && context.Outcome.ErrorClass is null;
+            return failed;
         }
         finally
         {
-            lease.Settle(context.Usage.TotalTokens);
+            lease.Settle(context.Outcome.Usage.TotalTokens);
             deploymentStats.Exit(timeProvider.GetElapsedTime(started).TotalMilliseconds, succeeded);
         }
     }
 
-    private async Task AttemptAsync(GatewayContext context, Deployment deployment)
+    /// <summary>Sends the call to the deployment and relays its answer; returns the failure another try may still recover from, null when the client was answered.</summary>
+    private async Task<AttemptFailure?> AttemptAsync(GatewayContext context, Deployment deployment)
     {
-        context.NativePassthrough = context.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
+        context.NativePassthrough = context.Call.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
         using var upstreamBody = context.NativePassthrough
-            ? RequestRewriter.RewriteModel(context.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
-            : RequestRewriter.Rewrite(context.Body!.Memory.Span, context.Request!, deployment.UpstreamModelJson);
+            ? RequestRewriter.RewriteModel(context.Call.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
+            : RequestRewriter.Rewrite(context.Call.Body!.Memory.Span, context.Call.Request!, deployment.UpstreamModelJson);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Aborted);
         timeout.CancelAfter(deployment.Timeout);
 
@@ -222,32 +225,25 @@ internal sealed class ForwardingStage(
             response = context.NativePassthrough
                 ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, untilHeaders)
                 : await deployment.Provider.SendAsync(
-                    new ProviderRequest(context.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
+                    new ProviderRequest(context.Call.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
             var message = timeout.IsCancellationRequested
                 ? $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s."
                 : $"The upstream sent no first token within {deployment.FirstTokenTimeout!.Value.TotalSeconds:0.###} s.";
-            await context.FailUpstreamAsync(UpstreamFailure.Timeout, message);
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.Timeout, message);
         }
         catch (HttpRequestException ex)
         {
-            await context.FailUpstreamAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {scrubber.Scrub(ex.Message)}");
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.ConnectionFailed, $"Could not reach the upstream: {scrubber.Scrub(ex.Message)}");
         }
 
         using (response)
         {
-            if (context.Request!.Stream && response.IsSuccessStatusCode)
-            {
-                await streamRelay.RelayAsync(context, response, timeout.Token);
-            }
-            else
-            {
-                await relay.RelayAsync(context, response, timeout.Token);
-            }
+            return context.Call.Request!.Stream && response.IsSuccessStatusCode
+                ? await streamRelay.RelayAsync(context, response, timeout.Token)
+                : await relay.RelayAsync(context, response, timeout.Token);
         }
     }
 }

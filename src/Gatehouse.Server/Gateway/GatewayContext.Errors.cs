@@ -10,23 +10,30 @@ internal sealed partial class GatewayContext
     /// <summary>Marks the call failed and answers with the error in the client's dialect.</summary>
     public Task RejectAsync(OpenAIError error)
     {
-        Fail(error);
+        Outcome.Fail(error);
         return WriteErrorAsync(error);
     }
 
     /// <summary>
-    /// Answers an upstream failure: held back when another deployment can still be tried and
-    /// nothing has reached the client (the forwarding stage then falls back), else sent as an error.
+    /// The current attempt failed upstream. While nothing has reached the client the failure is the
+    /// attempt's result, returned for the forwarding stage to retry, fall back on, or finally answer
+    /// with (<see cref="AnswerWithAsync"/>); once the response has started it is answered here as
+    /// an error, and the attempt's result is null (it answered: nothing can be tried again).
     /// </summary>
-    public Task FailUpstreamAsync(UpstreamFailure failure, string message, TimeSpan? retryAfter = null, PassOnResponse? passOn = null)
+    public Task<AttemptFailure?> AttemptFailedAsync(UpstreamFailure failure, string message, TimeSpan? retryAfter = null, PassOnResponse? passOn = null)
     {
-        if (HoldUpstreamFailures && !Http.Response.HasStarted)
+        if (!Http.Response.HasStarted)
         {
-            DeferredFailure = new AttemptFailure(failure, message, retryAfter, passOn);
-            return Task.CompletedTask;
+            return Task.FromResult<AttemptFailure?>(new AttemptFailure(failure, message, retryAfter, passOn));
         }
 
-        return RejectAsync(OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
+        return AnswerStartedAsync(this, OpenAIError.Upstream(failure.StatusCode(), message, failure.ErrorClass()));
+
+        static async Task<AttemptFailure?> AnswerStartedAsync(GatewayContext context, OpenAIError error)
+        {
+            await context.RejectAsync(error);
+            return null;
+        }
     }
 
     /// <summary>Answers with the last attempt's failure once no retry or fallback is left.</summary>
@@ -47,9 +54,7 @@ internal sealed partial class GatewayContext
         }
 
         // The upstream's own words, already in the client's dialect.
-        StatusCode = passOn.StatusCode;
-        ErrorClass = failure.Failure.ErrorClass();
-        ErrorMessage = failure.Message;
+        Outcome.Fail(passOn.StatusCode, failure.Failure.ErrorClass(), failure.Message);
         response.StatusCode = passOn.StatusCode;
         response.ContentType = passOn.ContentType ?? "application/json";
         response.ContentLength = passOn.Body.Length;
@@ -57,7 +62,7 @@ internal sealed partial class GatewayContext
     }
 
     /// <summary>Writes an error response in the client's dialect (without touching the outcome).</summary>
-    public Task WriteErrorAsync(OpenAIError error) => Dialect switch
+    public Task WriteErrorAsync(OpenAIError error) => Call.Dialect switch
     {
         ApiDialect.Anthropic => AnthropicErrorWriter.WriteResponseAsync(Http.Response, ToAnthropic(error), Aborted),
         _ => OpenAIErrorWriter.WriteResponseAsync(Http.Response, error, Aborted),

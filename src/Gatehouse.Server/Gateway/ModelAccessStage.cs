@@ -11,18 +11,18 @@ internal sealed class ModelAccessStage(RouteTableProvider routes) : IGatewayStag
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var model = context.Request!.Model;
+        var model = context.Call.Request!.Model;
         if (!routes.Current.TryGet(model, out var route))
         {
             return context.RejectAsync(OpenAIError.ModelNotFound(model));
         }
 
-        if (!context.Caller!.MayUseModel(model))
+        if (!context.Call.Caller!.MayUseModel(model))
         {
             return context.RejectAsync(OpenAIError.ModelNotAllowed(model));
         }
 
-        context.Route = route;
+        context.Call = context.Call with { Route = route };
         return next(context);
     }
 

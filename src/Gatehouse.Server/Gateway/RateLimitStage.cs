@@ -15,7 +15,7 @@ internal sealed class RateLimitStage(KeyRateLimiters limiters, UsageMeter meter)
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        if (context.Caller?.Key is not { } key || (key.RequestsPerMinute is null && key.TokensPerMinute is null))
+        if (context.Call.Caller?.Key is not { } key || (key.RequestsPerMinute is null && key.TokensPerMinute is null))
         {
             await next(context);
             return;
@@ -58,7 +58,7 @@ internal sealed class RateLimitStage(KeyRateLimiters limiters, UsageMeter meter)
         finally
         {
             // The usage of the attempt that answered; nothing when no deployment did (the estimate goes back).
-            reservation.Settle(context.Usage.TotalTokens);
+            reservation.Settle(context.Outcome.Usage.TotalTokens);
         }
     }
 

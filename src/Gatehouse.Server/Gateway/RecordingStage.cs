@@ -18,7 +18,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, SecretS
 
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        context.Http.Response.Headers[GatehouseHeaders.RequestId] = context.RequestId.ToString();
+        context.Http.Response.Headers[GatehouseHeaders.RequestId] = context.Call.RequestId.ToString();
         var inProcess = context.Http.Features.Get<InProcessCall>();
         // Without the journal a killed process loses queued records anyway: nothing to wait for.
         var gate = inProcess is null && writer.Journal is not null ? InstallGate(context) : null;
@@ -28,15 +28,13 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, SecretS
         }
         catch (OperationCanceledException) when (context.Aborted.IsCancellationRequested)
         {
-            context.StatusCode = ClientClosedRequest;
-            context.ErrorClass = "client_closed_request";
-            context.ErrorMessage = "The client disconnected before the response was complete.";
+            context.Outcome.Fail(ClientClosedRequest, "client_closed_request", "The client disconnected before the response was complete.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogUnhandled(ex, context.RequestId);
-            var error = new OpenAIError(StatusCodes.Status500InternalServerError, $"Gatehouse failed to process the request (request id {context.RequestId}).", "server_error", Code: "internal_error");
-            context.Fail(error);
+            LogUnhandled(ex, context.Call.RequestId);
+            var error = new OpenAIError(StatusCodes.Status500InternalServerError, $"Gatehouse failed to process the request (request id {context.Call.RequestId}).", "server_error", Code: "internal_error");
+            context.Outcome.Fail(error);
             if (!context.Http.Response.HasStarted && gate?.Body.HoldsCompletion != true)
             {
                 await context.WriteErrorAsync(error);
@@ -68,7 +66,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, SecretS
     private static GatedBody InstallGate(GatewayContext context)
     {
         var original = context.Http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var body = new AnswerCompletionGate(original.Stream, context.Http.Response, AnswerCompletionGate.StreamEndMarker(context.Dialect));
+        var body = new AnswerCompletionGate(original.Stream, context.Http.Response, AnswerCompletionGate.StreamEndMarker(context.Call.Dialect));
         var feature = new StreamResponseBodyFeature(body, original);
         context.Http.Features.Set<IHttpResponseBodyFeature>(feature);
         return new GatedBody(body, feature, original);
@@ -89,34 +87,34 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, SecretS
 
     private RequestRecord BuildRecord(GatewayContext context) => new()
     {
-        Id = context.RequestId,
+        Id = context.Call.RequestId,
         Timestamp = timeProvider.GetUtcNow(),
-        KeyId = context.Caller?.KeyId,
-        Endpoint = context.EndpointName,
-        RequestedModel = context.Request?.Model,
-        Deployment = context.Deployment?.Name,
-        Provider = context.Deployment?.Provider.Name,
-        StatusCode = context.StatusCode,
+        KeyId = context.Call.Caller?.KeyId,
+        Endpoint = context.Call.EndpointName,
+        RequestedModel = context.Call.Request?.Model,
+        Deployment = context.Outcome.Deployment?.Name,
+        Provider = context.Outcome.Deployment?.Provider.Name,
+        StatusCode = context.Outcome.StatusCode,
         // Upstream text is scrubbed where it enters; this is the net under every path that stores it.
-        ErrorClass = scrubber.ScrubOrNull(context.ErrorClass),
-        ErrorMessage = scrubber.ScrubOrNull(context.ErrorMessage),
-        InputTokens = context.Usage.InputTokens,
-        OutputTokens = context.Usage.OutputTokens,
-        CachedInputTokens = context.Usage.CachedInputTokens,
-        CacheWriteInputTokens = context.Usage.CacheWriteInputTokens,
-        ReasoningTokens = context.Usage.ReasoningTokens,
-        UsageEstimated = context.Usage.Estimated,
-        CostUsd = context.CostUsd,
-        LatencyMs = timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds,
-        TimeToFirstTokenMs = context.TimeToFirstTokenMs,
-        Streamed = context.Request?.Stream ?? false,
-        FailedAttempts = context.FailedAttempts is { Count: > 0 } failed ? string.Join(", ", failed) : null,
-        CacheStatus = context.CacheStatus,
-        ToolsOffered = context.Tools?.Offered,
-        ToolsSent = context.Tools?.Sent,
-        ToolTokensOffered = context.Tools?.OfferedTokens,
-        ToolTokensSent = context.Tools?.SentTokens,
-        ToolSearchRounds = context.Tools?.SearchRounds,
+        ErrorClass = scrubber.ScrubOrNull(context.Outcome.ErrorClass),
+        ErrorMessage = scrubber.ScrubOrNull(context.Outcome.ErrorMessage),
+        InputTokens = context.Outcome.Usage.InputTokens,
+        OutputTokens = context.Outcome.Usage.OutputTokens,
+        CachedInputTokens = context.Outcome.Usage.CachedInputTokens,
+        CacheWriteInputTokens = context.Outcome.Usage.CacheWriteInputTokens,
+        ReasoningTokens = context.Outcome.Usage.ReasoningTokens,
+        UsageEstimated = context.Outcome.Usage.Estimated,
+        CostUsd = context.Outcome.CostUsd,
+        LatencyMs = timeProvider.GetElapsedTime(context.Call.StartTimestamp).TotalMilliseconds,
+        TimeToFirstTokenMs = context.Outcome.TimeToFirstTokenMs,
+        Streamed = context.Call.Request?.Stream ?? false,
+        FailedAttempts = context.Outcome.FailedAttempts is { Count: > 0 } failed ? string.Join(", ", failed) : null,
+        CacheStatus = context.Outcome.CacheStatus,
+        ToolsOffered = context.Outcome.Tools?.Offered,
+        ToolsSent = context.Outcome.Tools?.Sent,
+        ToolTokensOffered = context.Outcome.Tools?.OfferedTokens,
+        ToolTokensSent = context.Outcome.Tools?.SentTokens,
+        ToolSearchRounds = context.Outcome.Tools?.SearchRounds,
     };
 
     /// <summary>The client's body while the gate is in: the gate, the feature that writes through it, and the one it replaced.</summary>

@@ -34,9 +34,7 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
             // The connection ended before the body did: the client went away mid-upload (a load
             // tool stopping, a killed process). Kestrel may not have signalled RequestAborted yet,
             // but nobody is left to read an answer: record it like any other hang-up.
-            context.StatusCode = RecordingStage.ClientClosedRequest;
-            context.ErrorClass = "client_closed_request";
-            context.ErrorMessage = "The client closed the connection before sending the whole request body.";
+            context.Outcome.Fail(RecordingStage.ClientClosedRequest, "client_closed_request", "The client closed the connection before sending the whole request body.");
             context.Http.Abort(); // a client that only half-closed gets no answer that could be mistaken for one
             return;
         }
@@ -66,30 +64,28 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
 
         if (RequestJson.FindTextError(body.Memory.Span) is { } textError)
         {
-            await (context.Dialect == ApiDialect.Anthropic
+            await (context.Call.Dialect == ApiDialect.Anthropic
                 ? RejectAnthropicAsync(context, AnthropicError.InvalidJson(textError))
                 : context.RejectAsync(OpenAIError.InvalidJson(textError)));
             return;
         }
 
-        using var translated = context.Dialect == ApiDialect.Anthropic ? await TranslateAnthropicAsync(context, body) : null;
-        if (context.Dialect == ApiDialect.Anthropic && translated is null)
+        using var translated = context.Call.Dialect == ApiDialect.Anthropic ? await TranslateAnthropicAsync(context, body) : null;
+        if (context.Call.Dialect == ApiDialect.Anthropic && translated is null)
         {
             return;
         }
 
         var openAIBody = translated ?? body;
         var parsed = OpenAIRequestReader.Read(
-            openAIBody.Memory.Span, context.Operation, out var error, translated is null ? RequestJson.MaxDepth : RequestJson.DerivedMaxDepth);
+            openAIBody.Memory.Span, context.Call.Operation, out var error, translated is null ? RequestJson.MaxDepth : RequestJson.DerivedMaxDepth);
         if (parsed is null)
         {
             await context.RejectAsync(error!);
             return;
         }
 
-        context.Body = openAIBody;
-        context.ClientBody = translated is null ? null : body;
-        context.Request = parsed;
+        context.Call = context.Call with { Body = openAIBody, ClientBody = translated is null ? null : body, Request = parsed };
         await next(context);
     }
 
@@ -107,7 +103,7 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
         var translated = MessagesRequestTranslator.Translate(body.Memory, out var anthropicError);
         if (translated is not null)
         {
-            context.ClientModel = translated.Model;
+            context.Call = context.Call with { ClientModel = translated.Model };
             return PooledBody.Unpooled(translated.OpenAIBody);
         }
 
@@ -118,9 +114,7 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
     /// <summary>A request Anthropic would refuse, answered and recorded in its words.</summary>
     private static Task RejectAnthropicAsync(GatewayContext context, AnthropicError error)
     {
-        context.StatusCode = error.StatusCode;
-        context.ErrorClass = error.Type;
-        context.ErrorMessage = error.Message;
+        context.Outcome.Fail(error.StatusCode, error.Type, error.Message);
         return AnthropicErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
     }
 }

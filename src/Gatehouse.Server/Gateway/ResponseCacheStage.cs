@@ -70,7 +70,7 @@ internal sealed class ResponseCacheStage(
         MarkFree(response, CacheStatuses.Hit);
         var age = cache.AgeOf(stored);
         response.Headers.Age = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        context.CacheStatus = CacheStatuses.Hit;
+        context.Outcome.CacheStatus = CacheStatuses.Hit;
         counters.Count(CacheStatuses.Hit);
         if (!stored.Streamed)
         {
@@ -105,7 +105,7 @@ internal sealed class ResponseCacheStage(
 
         counters.Count(CacheStatuses.Miss);
         var (producerHttp, producerResponse) = VirtualResponse.CreateContext(context.Http.Request, shared, shared.ProductionAborted);
-        var producerContext = context.ForProducer(producerHttp);
+        var producerContext = context.ForNestedRun(producerHttp);
         var production = RunProducerAsync(producerContext, producerResponse, next, key, shared, policy, settings);
         try
         {
@@ -116,8 +116,8 @@ internal sealed class ResponseCacheStage(
             // This caller's record is the upstream call's record, even when its own client left early.
             shared.Leave();
             var failure = await production;
-            context.AdoptOutcome(producerContext);
-            context.CacheStatus = CacheStatuses.Miss;
+            context.Outcome.Add(producerContext.Outcome);
+            context.Outcome.CacheStatus = CacheStatuses.Miss;
             failure?.Throw();
         }
 
@@ -144,12 +144,12 @@ internal sealed class ResponseCacheStage(
         }
 
         var outcome = new SharedOutcome(
-            producerContext.StatusCode,
-            producerContext.ErrorClass,
-            producerContext.ErrorMessage,
-            producerContext.Deployment,
+            producerContext.Outcome.StatusCode,
+            producerContext.Outcome.ErrorClass,
+            producerContext.Outcome.ErrorMessage,
+            producerContext.Outcome.Deployment,
             // An answer that never reached an upstream (a limit or budget of the producing caller's) is not the others' answer.
-            Shareable: failure is null && response.HasStarted && producerContext.Deployment is not null,
+            Shareable: failure is null && response.HasStarted && producerContext.Outcome.Deployment is not null,
             BodyAborted: response.BodyAborted || (failure is not null && response.HasStarted));
         // Read before the callers are released: one of them may move the clock before the store runs.
         var completedAt = cache.UtcNow;
@@ -158,7 +158,7 @@ internal sealed class ResponseCacheStage(
         {
             if (outcome.Succeeded && outcome.Shareable && shared.Length <= settings.MaxEntryKilobytes * 1024L)
             {
-                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Request!.Stream, completedAt, policy.Ttl);
+                await cache.SetAsync(key, policy.Namespace, shared, producerContext.Call.Request!.Stream, completedAt, policy.Ttl);
             }
         }
         finally
@@ -189,11 +189,11 @@ internal sealed class ResponseCacheStage(
         }
 
         var outcome = shared.Outcome!;
-        context.CacheStatus = CacheStatuses.Coalesced;
-        context.Deployment = outcome.Deployment;
-        context.StatusCode = outcome.StatusCode;
-        context.ErrorClass = outcome.ErrorClass;
-        context.ErrorMessage = outcome.ErrorMessage;
+        context.Outcome.CacheStatus = CacheStatuses.Coalesced;
+        context.Outcome.Deployment = outcome.Deployment;
+        context.Outcome.StatusCode = outcome.StatusCode;
+        context.Outcome.ErrorClass = outcome.ErrorClass;
+        context.Outcome.ErrorMessage = outcome.ErrorMessage;
         counters.Count(CacheStatuses.Coalesced);
         if (outcome.BodyAborted)
         {

@@ -9,14 +9,16 @@ namespace Gatehouse.Gateway;
 
 /// <summary>
 /// Relays a non-streamed upstream answer: the body goes to the client byte for byte (unknown
-/// fields included), with Gatehouse's usage and cost headers added. Upstream errors are classified.
+/// fields included), with Gatehouse's usage and cost headers added. Upstream errors are classified:
+/// one another deployment may still answer is the attempt's result (an <see cref="AttemptFailure"/>,
+/// nothing written), null when the client was answered.
 /// </summary>
 internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
 {
     /// <summary>Bodies larger than this are not plausible OpenAI answers; refusing them bounds memory.</summary>
     private const int MaxResponseBytes = 64 * 1024 * 1024;
 
-    public async Task RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
+    public async Task<AttemptFailure?> RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {
         PooledBody? body;
         try
@@ -25,42 +27,33 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         }
         catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
         {
-            await FailAsync(context, UpstreamFailure.Timeout, "The upstream did not finish its answer within the deployment's timeout.");
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.Timeout, "The upstream did not finish its answer within the deployment's timeout.");
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {
-            await FailAsync(context, UpstreamFailure.ConnectionFailed, $"The upstream connection broke while reading the answer: {scrubber.Scrub(ex.Message)}");
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.ConnectionFailed, $"The upstream connection broke while reading the answer: {scrubber.Scrub(ex.Message)}");
         }
 
         if (body is null)
         {
-            await FailAsync(context, UpstreamFailure.MalformedResponse, $"The upstream answer is larger than {MaxResponseBytes} bytes.");
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.MalformedResponse, $"The upstream answer is larger than {MaxResponseBytes} bytes.");
         }
 
         using (body)
         {
             var status = (int)upstream.StatusCode;
-            if (upstream.IsSuccessStatusCode)
-            {
-                await RelaySuccessAsync(context, upstream, body);
-            }
-            else
-            {
-                await RelayErrorAsync(context, upstream, status, body);
-            }
+            return upstream.IsSuccessStatusCode
+                ? await RelaySuccessAsync(context, upstream, body)
+                : await RelayErrorAsync(context, upstream, status, body);
         }
     }
 
-    private async Task RelaySuccessAsync(GatewayContext context, HttpResponseMessage upstream, PooledBody body)
+    private async Task<AttemptFailure?> RelaySuccessAsync(GatewayContext context, HttpResponseMessage upstream, PooledBody body)
     {
         var json = body.Memory.Span;
         if (!SseEvents.IsCompleteJson(json))
         {
-            await FailAsync(context, UpstreamFailure.MalformedResponse, "The upstream answered with a body that is not valid JSON.");
-            return;
+            return await context.AttemptFailedAsync(UpstreamFailure.MalformedResponse, "The upstream answered with a body that is not valid JSON.");
         }
 
         var usage = default(Usage.TokenUsage);
@@ -77,10 +70,10 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         }
 
         UsageMeter.Settle(context, usage, tier);
-        await WriteAsync(context, upstream, (int)upstream.StatusCode, body);
+        return await WriteAsync(context, upstream, (int)upstream.StatusCode, body);
     }
 
-    private async Task RelayErrorAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody upstreamBody)
+    private async Task<AttemptFailure?> RelayErrorAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody upstreamBody)
     {
         // Whatever is read, relayed, translated or stored from here on is free of credentials the upstream echoed.
         var scrubbed = scrubber.Scrub(upstreamBody.Memory);
@@ -99,34 +92,30 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         if (failure is null && FailureClassification.ClassifyRefusal(status, code, message) is { } refusal && context.HasChainFor(refusal))
         {
             // The alias has a dedicated chain for this refusal: hold it back (passed on unchanged if the chain fails too).
-            var original = context.Dialect == ApiDialect.OpenAI || context.NativePassthrough
+            var original = context.Call.Dialect == ApiDialect.OpenAI || context.NativePassthrough
                 ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
                 : null;
-            await context.FailUpstreamAsync(refusal, message ?? $"The upstream refused the request ({status}).", passOn: original);
-            return;
+            return await context.AttemptFailedAsync(refusal, message ?? $"The upstream refused the request ({status}).", passOn: original);
         }
 
         if (failure is not { } held)
         {
             // A 4xx about the request: answered at once, in the upstream's own words, never retried or sent elsewhere.
-            context.StatusCode = status;
-            context.ErrorClass = code ?? "upstream_rejected";
-            context.ErrorMessage = message;
-            await WriteAsync(context, upstream, status, body);
-            return;
+            context.Outcome.Fail(status, code ?? "upstream_rejected", message);
+            return await WriteAsync(context, upstream, status, body);
         }
 
         // Retryable or worth a fallback: held back. If nothing else answers, a 429 (or any error of an
         // upstream that speaks the client's own dialect) is passed on unchanged; a 5xx becomes 502/503,
         // and a 401 never reaches the client (its SDK would blame the client's key, which was fine).
-        var speaksClientDialect = context.Dialect == ApiDialect.OpenAI || context.NativePassthrough;
+        var speaksClientDialect = context.Call.Dialect == ApiDialect.OpenAI || context.NativePassthrough;
         var passOn = held != UpstreamFailure.AuthenticationFailed && (held == UpstreamFailure.RateLimited || context.NativePassthrough) && speaksClientDialect
             ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
             : null;
         var description = held == UpstreamFailure.AuthenticationFailed
-            ? $"The upstream rejected Gatehouse's credentials for provider '{context.Deployment!.Provider.Name}' ({status})."
+            ? $"The upstream rejected Gatehouse's credentials for provider '{context.Outcome.Deployment!.Provider.Name}' ({status})."
             : $"The upstream failed with {status}: {message ?? "no message"}";
-        await context.FailUpstreamAsync(held, description, RetryAfterOf(upstream), passOn);
+        return await context.AttemptFailedAsync(held, description, RetryAfterOf(upstream), passOn);
     }
 
     /// <summary>The upstream's <c>Retry-After</c> (seconds or a date) as a delay from now.</summary>
@@ -137,38 +126,38 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         _ => null,
     };
 
-    private static async Task WriteAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
+    /// <summary>Writes the answer (or a 4xx in the upstream's words); null, or the failure when an Anthropic-dialect answer cannot be translated.</summary>
+    private static async Task<AttemptFailure?> WriteAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
     {
         var response = context.Http.Response;
         UpstreamHeaders.CopyTo(upstream, response);
-        if (context.ErrorClass is null)
+        if (context.Outcome.ErrorClass is null)
         {
             UsageMeter.WriteHeaders(context);
         }
 
-        if (context.Dialect == ApiDialect.Anthropic && !context.NativePassthrough)
+        if (context.Call.Dialect == ApiDialect.Anthropic && !context.NativePassthrough)
         {
-            await WriteAnthropicAsync(context, status, body);
-            return;
+            return await WriteAnthropicAsync(context, status, body);
         }
 
         response.StatusCode = status;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body.Memory, context.Aborted);
+        return null;
     }
 
     /// <summary>The OpenAI answer (or the upstream's OpenAI error) in Anthropic's shape.</summary>
-    private static async Task WriteAnthropicAsync(GatewayContext context, int status, PooledBody body)
+    private static async Task<AttemptFailure?> WriteAnthropicAsync(GatewayContext context, int status, PooledBody body)
     {
         var response = context.Http.Response;
         byte[] translated;
         if (status is >= 200 and < 300)
         {
-            var message = MessagesResponseTranslator.Translate(body.Memory, context.ClientModel ?? context.Request!.Model);
+            var message = MessagesResponseTranslator.Translate(body.Memory, context.Call.ClientModel ?? context.Call.Request!.Model);
             if (message is null)
             {
-                await FailAsync(context, UpstreamFailure.MalformedResponse, "The upstream answer is not a chat completion.");
-                return;
+                return await context.AttemptFailedAsync(UpstreamFailure.MalformedResponse, "The upstream answer is not a chat completion.");
             }
 
             translated = message;
@@ -184,11 +173,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         response.ContentType = "application/json";
         response.ContentLength = translated.Length;
         await response.Body.WriteAsync(translated, context.Aborted);
-    }
-
-    private static Task FailAsync(GatewayContext context, UpstreamFailure failure, string message)
-    {
-        return context.FailUpstreamAsync(failure, message);
+        return null;
     }
 
     private static async Task<PooledBody?> ReadAllAsync(HttpResponseMessage upstream, CancellationToken cancellationToken)

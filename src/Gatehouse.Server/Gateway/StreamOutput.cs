@@ -42,13 +42,13 @@ internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage u
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        if (context.Dialect != ApiDialect.Anthropic || context.NativePassthrough)
+        if (context.Call.Dialect != ApiDialect.Anthropic || context.NativePassthrough)
         {
             return response.BodyWriter;
         }
 
         _pipe = new Pipe();
-        _pump = PumpAsync(new MessagesStreamTranslator(_pipe.Reader.AsStream(), context.ClientModel ?? context.Request!.Model), response, context.Aborted);
+        _pump = PumpAsync(new MessagesStreamTranslator(_pipe.Reader.AsStream(), context.Call.ClientModel ?? context.Call.Request!.Model), response, context.Aborted);
         return _pipe.Writer;
     }
 

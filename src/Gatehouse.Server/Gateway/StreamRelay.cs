@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
+using Gatehouse.Resilience;
 
 namespace Gatehouse.Gateway;
 
@@ -12,15 +13,17 @@ namespace Gatehouse.Gateway;
 /// for it) and for its integrity: a stream that ends without <c>[DONE]</c>, breaks, stalls past the
 /// deployment's idle timeout, sends an unparseable event or reports an error gets an error event
 /// and then an aborted body, so a cut answer is never presented as complete. Until the first event
-/// is forwarded nothing has been sent, and a failure is an ordinary error response.
+/// is forwarded nothing has been sent, and a failure is the attempt's result (an
+/// <see cref="AttemptFailure"/> for the forwarding stage to retry, fall back on, or answer with).
 /// </summary>
 internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrubber, TimeProvider timeProvider)
 {
     private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(100);
 
-    public async Task RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
+    /// <summary>Relays the stream; null once the client was answered (in full, or cut with an error event), else the failure before anything was sent.</summary>
+    public async Task<AttemptFailure?> RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {
-        var state = new StreamState(context.Request!.ClientRequestedUsage);
+        var state = new StreamState(context.Call.Request!.ClientRequestedUsage);
         await using var output = new StreamOutput(context, upstream);
         var (failure, message) = await RelayEventsAsync(context, upstream, state, output, cancellationToken);
         Settle(context, state);
@@ -28,21 +31,20 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         if (failure is not { } f)
         {
             await output.CompleteAsync();
-            return;
+            return null;
         }
 
         if (!output.Started)
         {
             // Nothing reached the client: an ordinary error, or a fallback to the next deployment.
-            await context.FailUpstreamAsync(f, message!);
-            return;
+            return await context.AttemptFailedAsync(f, message!);
         }
 
         var error = OpenAIError.Upstream(f.StatusCode(), message!, f.ErrorClass());
 
         // The client already has part of the answer: the status stays 200, the error class says what happened.
-        context.ErrorClass = error.ErrorClass;
-        context.ErrorMessage = message;
+        context.Outcome.ErrorClass = error.ErrorClass;
+        context.Outcome.ErrorMessage = message;
         if (!state.UpstreamErrorForwarded)
         {
             if (context.NativePassthrough)
@@ -59,6 +61,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
 
         await output.CompleteAsync();
         await AbortBodyAsync(context.Http, timeProvider);
+        return null;
     }
 
     /// <summary>
@@ -75,7 +78,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
     private async Task<(UpstreamFailure? Failure, string? Message)> RelayEventsAsync(
         GatewayContext context, HttpResponseMessage upstream, StreamState state, StreamOutput output, CancellationToken cancellationToken)
     {
-        var deployment = context.Deployment!;
+        var deployment = context.Outcome.Deployment!;
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -183,7 +186,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
             return false;
         }
 
-        context.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.StartTimestamp).TotalMilliseconds;
+        context.Outcome.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.Call.StartTimestamp).TotalMilliseconds;
         if (context.NativePassthrough)
         {
             OnAnthropicEvent(state, payload);

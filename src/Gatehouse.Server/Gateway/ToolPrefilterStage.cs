@@ -32,8 +32,8 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             return;
         }
 
-        var on = requested ?? context.Caller?.Key?.ToolPrefilter ?? context.Route?.ToolPrefilter ?? options.CurrentValue.Tools.Prefilter;
-        var request = on && context.Operation == ApiOperation.ChatCompletions ? Read(context) : null;
+        var on = requested ?? context.Call.Caller?.Key?.ToolPrefilter ?? context.Call.Route?.ToolPrefilter ?? options.CurrentValue.Tools.Prefilter;
+        var request = on && context.Call.Operation == ApiOperation.ChatCompletions ? Read(context) : null;
         if (request is null)
         {
             await next(context);
@@ -47,11 +47,11 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         // No embeddings call (money, latency) for a list no cut could be worth cutting.
         var offeredTokens = request.TokensOf(null);
         var cutCanPay = offeredTokens - searchTokens >= compiled.Settings.MinSavedTokens;
-        var similarity = compiled.EmbeddingModelFor(request.Signals.LastUserText) is { } model && context.Caller is { } caller && request.Count > compiled.Settings.MinTools && cutCanPay
+        var similarity = compiled.EmbeddingModelFor(request.Signals.LastUserText) is { } model && context.Call.Caller is { } caller && request.Count > compiled.Settings.MinTools && cutCanPay
             ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, request.Signals.LastUserText, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
             : null;
         var selection = ToolSelector.Select(request.Profiles, request.Signals, compiled.Settings, similarity, searchTokens);
-        var accounting = context.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = offeredTokens, Embedded = similarity is not null };
+        var accounting = context.Outcome.Tools = new ToolAccounting { Offered = request.Count, OfferedTokens = offeredTokens, Embedded = similarity is not null };
         if (selection.KeepsAll)
         {
             // Nothing to drop: the client's body goes up as it came.
@@ -70,8 +70,8 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         var search = compiled.Search;
         var (searchTool, searchTokens) = searchToolFor;
         var canSearch = searchTool is not null;
-        var stream = context.Request!.Stream;
-        var anthropic = context.Dialect == ApiDialect.Anthropic;
+        var stream = context.Call.Request!.Stream;
+        var anthropic = context.Call.Dialect == ApiDialect.Anthropic;
         for (var round = 0; ; round++)
         {
             var everyTool = Array.TrueForAll(sent, static s => s);
@@ -83,9 +83,9 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer, anthropic) : null;
             var held = new HeldAnswer(context.Http, watcher, response => BeforeRelease(context, response, accounting));
             var (roundHttp, roundResponse) = VirtualResponse.CreateContext(context.Http.Request, held, context.Aborted);
-            var roundContext = narrowed is null
-                ? context.ForRound(roundHttp, context.Body!, context.ClientBody, context.Request)
-                : context.ForRound(roundHttp, narrowed.Body, narrowed.ClientBody, narrowed.Request);
+            // The round's own request (the narrowed tools; a translated call's client body narrowed alongside) and outcome.
+            var roundContext = context.ForNestedRun(
+                roundHttp, narrowed is null ? null : context.Call with { Body = narrowed.Body, ClientBody = narrowed.ClientBody, Request = narrowed.Request });
             try
             {
                 await next(roundContext);
@@ -93,7 +93,8 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             }
             finally
             {
-                context.AddRound(roundContext);
+                // Usage and cost add up over the rounds; the last round's status is the call's.
+                context.Outcome.Add(roundContext.Outcome);
             }
 
             var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name, anthropic) : null;
@@ -110,7 +111,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
             // The model asked for tools: its answer is dropped and the call goes up again, wider.
             accounting.SearchRounds++;
-            var similarity = compiled.EmbeddingModelFor(query) is { } model && context.Caller is { } caller
+            var similarity = compiled.EmbeddingModelFor(query) is { } model && context.Call.Caller is { } caller
                 ? await embedder.SimilarityAsync(caller, ToolSource(context).Memory, request, query, model, compiled.EmbeddingTimeout, context.Http.RequestAborted)
                 : null;
             prefilter.Widen(request, sent, query, search.MaxResults, similarity);
@@ -124,7 +125,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     /// <summary>The search text when the held answer is a successful call of the search function; null when it is the answer.</summary>
     private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName, bool anthropic)
     {
-        if (round.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || bodyAborted)
+        if (round.Outcome.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || bodyAborted)
         {
             return null;
         }
@@ -139,10 +140,10 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     /// <c>/v1/messages</c> body in Anthropic's shape (not its OpenAI translation, so its own bytes
     /// can be narrowed and passed through to an Anthropic deployment). Null when there is nothing to filter.
     /// </summary>
-    private ToolRequest? Read(GatewayContext context) => context.Dialect switch
+    private ToolRequest? Read(GatewayContext context) => context.Call.Dialect switch
     {
-        ApiDialect.OpenAI => ToolRequestReader.Read(context.Body!.Memory.Span, profiles, context.Aborted),
-        ApiDialect.Anthropic when context.ClientBody is not null => AnthropicToolRequestReader.Read(context.ClientBody.Memory.Span, profiles, context.Aborted),
+        ApiDialect.OpenAI => ToolRequestReader.Read(context.Call.Body!.Memory.Span, profiles, context.Aborted),
+        ApiDialect.Anthropic when context.Call.ClientBody is not null => AnthropicToolRequestReader.Read(context.Call.ClientBody.Memory.Span, profiles, context.Aborted),
         _ => null,
     };
 
@@ -156,17 +157,17 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             return (null, 0);
         }
 
-        return context.Dialect == ApiDialect.Anthropic
+        return context.Call.Dialect == ApiDialect.Anthropic
             ? (compiled.AnthropicSearchToolJson, compiled.AnthropicSearchToolTokens)
             : (compiled.SearchToolJson, compiled.SearchToolTokens);
     }
 
-    private static PooledBody ToolSource(GatewayContext context) => context.Dialect == ApiDialect.Anthropic ? context.ClientBody! : context.Body!;
+    private static PooledBody ToolSource(GatewayContext context) => context.Call.Dialect == ApiDialect.Anthropic ? context.Call.ClientBody! : context.Call.Body!;
 
     private static void BeforeRelease(GatewayContext context, HttpResponse response, ToolAccounting accounting)
     {
         WriteHeaders(response, accounting);
-        if (accounting.SearchRounds > 0 && !context.Request!.Stream && context.ErrorClass is null)
+        if (accounting.SearchRounds > 0 && !context.Call.Request!.Stream && context.Outcome.ErrorClass is null)
         {
             // The usage headers the last round wrote cover it alone; the call paid for every round.
             UsageMeter.WriteHeaders(context);

@@ -33,19 +33,19 @@ internal sealed class ToolRoundBody : IDisposable
     /// <summary>The call's bodies with only the <paramref name="sent"/> tools (and <paramref name="searchTool"/>, in the client's dialect, last).</summary>
     public static ToolRoundBody Narrow(GatewayContext context, ToolRequest request, bool[] sent, byte[]? searchTool)
     {
-        if (context.Dialect != ApiDialect.Anthropic)
+        if (context.Call.Dialect != ApiDialect.Anthropic)
         {
-            var narrowed = ToolBodyWriter.Write(context.Body!.Memory.Span, request, sent, searchTool);
-            return new ToolRoundBody(narrowed, null, OpenAIRequestReader.Read(narrowed.Memory.Span, context.Operation, out _, RequestJson.DerivedMaxDepth)!);
+            var narrowed = ToolBodyWriter.Write(context.Call.Body!.Memory.Span, request, sent, searchTool);
+            return new ToolRoundBody(narrowed, null, OpenAIRequestReader.Read(narrowed.Memory.Span, context.Call.Operation, out _, RequestJson.DerivedMaxDepth)!);
         }
 
-        var client = ToolBodyWriter.Write(context.ClientBody!.Memory.Span, request, sent, searchTool);
+        var client = ToolBodyWriter.Write(context.Call.ClientBody!.Memory.Span, request, sent, searchTool);
 
         // The client's body translated once already; the same body with fewer tools and one well-formed tool more cannot fail to.
         var translated = MessagesRequestTranslator.Translate(client.Memory, out var error)
             ?? throw new InvalidOperationException($"A narrowed Messages body no longer translates: {error?.Message}");
         var body = PooledBody.Unpooled(translated.OpenAIBody);
-        return new ToolRoundBody(body, client, OpenAIRequestReader.Read(body.Memory.Span, context.Operation, out _, RequestJson.DerivedMaxDepth)!);
+        return new ToolRoundBody(body, client, OpenAIRequestReader.Read(body.Memory.Span, context.Call.Operation, out _, RequestJson.DerivedMaxDepth)!);
     }
 
     public void Dispose()

@@ -13,9 +13,9 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
 {
     public static void Settle(GatewayContext context, TokenUsage usage, PriceTier tier = PriceTier.Standard)
     {
-        context.Usage = usage;
-        var price = context.Deployment?.Price;
-        context.CostUsd = price is null ? 0m : CostCalculator.Compute(usage, price, tier).Total;
+        context.Outcome.Usage = usage;
+        var price = context.Outcome.Deployment?.Price;
+        context.Outcome.CostUsd = price is null ? 0m : CostCalculator.Compute(usage, price, tier).Total;
     }
 
     /// <summary>
@@ -25,7 +25,7 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
     public TokenUsage Estimate(GatewayContext context, string generatedText)
     {
         var output = generatedText.Length == 0 ? 0 : tokenCounter.CountTokens(generatedText, CancellationToken.None);
-        return new TokenUsage(context.EstimatedInputTokens ??= CountInput(context, CancellationToken.None), output, Estimated: true);
+        return new TokenUsage(context.Call.EstimatedInputTokens ??= CountInput(context, CancellationToken.None), output, Estimated: true);
     }
 
     /// <summary>
@@ -33,27 +33,27 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
     /// Key and deployment limits reserve the same number; the real usage settles it afterwards.
     /// Saturating: <c>max_tokens: 2147483647</c> is the largest call there is, not a negative one.
     /// </summary>
-    public int EstimateCallTokens(GatewayContext context) => TokenMath.Add(EstimateInput(context), context.Request!.MaxOutputTokens ?? 0);
+    public int EstimateCallTokens(GatewayContext context) => TokenMath.Add(EstimateInput(context), context.Call.Request!.MaxOutputTokens ?? 0);
 
     /// <summary>
     /// The request's input tokens, counted with the tokenizer (the prompt, or the embedding input)
     /// once per call: limits, retries, fallbacks and usage estimates all reuse the count. Counting is
     /// linear in the body and stops (<see cref="OperationCanceledException"/>) when the client leaves.
     /// </summary>
-    public int EstimateInput(GatewayContext context) => context.EstimatedInputTokens ??= CountInput(context, context.Aborted);
+    public int EstimateInput(GatewayContext context) => context.Call.EstimatedInputTokens ??= CountInput(context, context.Aborted);
 
     private int CountInput(GatewayContext context, CancellationToken cancellationToken)
     {
-        if (context.EstimatedInputTokens is { } counted)
+        if (context.Call.EstimatedInputTokens is { } counted)
         {
             return counted;
         }
 
-        using var document = JsonDocument.Parse(context.Body!.Memory, Hosting.RequestJson.DerivedDocumentOptions);
-        var tokens = context.Operation == ApiOperation.ChatCompletions
+        using var document = JsonDocument.Parse(context.Call.Body!.Memory, Hosting.RequestJson.DerivedDocumentOptions);
+        var tokens = context.Call.Operation == ApiOperation.ChatCompletions
             ? ChatTokenEstimator.EstimatePrompt(document.RootElement, tokenCounter, cancellationToken)
             : EstimateEmbeddingInput(document.RootElement, cancellationToken);
-        context.EstimatedInputTokens = tokens;
+        context.Call.EstimatedInputTokens = tokens;
         return tokens;
     }
 
@@ -61,7 +61,7 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
     public static void WriteHeaders(GatewayContext context)
     {
         var headers = context.Http.Response.Headers;
-        var usage = context.Usage;
+        var usage = context.Outcome.Usage;
         headers[GatehouseHeaders.InputTokens] = usage.InputTokens.ToString(CultureInfo.InvariantCulture);
         headers[GatehouseHeaders.OutputTokens] = usage.OutputTokens.ToString(CultureInfo.InvariantCulture);
         if (usage.CachedInputTokens > 0)
@@ -79,7 +79,7 @@ internal sealed class UsageMeter(ITokenCounter tokenCounter)
             headers[GatehouseHeaders.UsageEstimated] = "true";
         }
 
-        headers[GatehouseHeaders.CostUsd] = context.CostUsd.ToString("0.##########", CultureInfo.InvariantCulture);
+        headers[GatehouseHeaders.CostUsd] = context.Outcome.CostUsd.ToString("0.##########", CultureInfo.InvariantCulture);
     }
 
     private int EstimateEmbeddingInput(JsonElement request, CancellationToken cancellationToken)
