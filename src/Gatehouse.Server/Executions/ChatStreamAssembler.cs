@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Gatehouse.Gateway.Sse;
 
 namespace Gatehouse.Executions;
 
@@ -9,9 +10,9 @@ namespace Gatehouse.Executions;
 /// the text deltas joined (each one also shown to an observer, live), tool-call fragments merged by
 /// index, the finish reason. Fed the raw body in whatever pieces the pipeline writes.
 /// </summary>
-internal sealed class ChatStreamAssembler(Action<string>? onText)
+internal sealed class ChatStreamAssembler(Action<string>? onText) : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _pending = new();
+    private readonly SseEventReader _events = new();
     private readonly StringBuilder _content = new();
     private readonly SortedDictionary<int, ToolCallParts> _toolCalls = [];
     private string? _finishReason;
@@ -19,23 +20,14 @@ internal sealed class ChatStreamAssembler(Action<string>? onText)
 
     public void Feed(ReadOnlySpan<byte> data)
     {
-        _pending.Write(data);
-        var buffered = _pending.WrittenSpan;
-        var consumed = 0;
-        int newline;
-        while ((newline = buffered[consumed..].IndexOf((byte)'\n')) >= 0)
+        _events.Append(data);
+        while (_events.TryRead(out var sseEvent))
         {
-            ReadLine(buffered.Slice(consumed, newline).TrimEnd((byte)'\r'));
-            consumed += newline + 1;
-        }
-
-        if (consumed > 0)
-        {
-            var rest = buffered[consumed..].ToArray();
-            _pending.Clear();
-            _pending.Write(rest);
+            ReadEvent(sseEvent.Data);
         }
     }
+
+    public void Dispose() => _events.Dispose();
 
     public ChatAnswer ToAnswer()
     {
@@ -60,14 +52,8 @@ internal sealed class ChatStreamAssembler(Action<string>? onText)
         return new ChatAnswer(_sawContent ? _content.ToString() : null, toolCalls, _finishReason);
     }
 
-    private void ReadLine(ReadOnlySpan<byte> line)
+    private void ReadEvent(ReadOnlySpan<byte> payload)
     {
-        if (!line.StartsWith("data:"u8))
-        {
-            return;
-        }
-
-        var payload = line[5..].TrimStart((byte)' ');
         if (payload.IsEmpty || payload.SequenceEqual("[DONE]"u8))
         {
             return;

@@ -83,7 +83,7 @@ internal sealed class ExecutionEngine(PipelineClient client, ExecutionRecorder r
         for (var number = 1; ; number++)
         {
             var attempt = number;
-            var assembler = request.Stream ? new ChatStreamAssembler(onDelta is null ? null : text => onDelta(new ExecutionDelta(attempt, text))) : null;
+            using var assembler = request.Stream ? new ChatStreamAssembler(onDelta is null ? null : text => onDelta(new ExecutionDelta(attempt, text))) : null;
             var body = ChatRequestBody.Build(request.Call, request.Overrides, repairTurns, request.Stream);
             var answer = await client.SendChatAsync(new PipelineCall(request.Caller, body, OnBody: assembler is null ? null : assembler.Feed), cancellationToken);
             var chat = !answer.Succeeded ? null : assembler?.ToAnswer() ?? ChatAnswer.FromCompletion(answer.Body);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Gatehouse.Gateway.Sse;
 using Gatehouse.Tools;
 
 namespace Gatehouse.Gateway;
@@ -13,8 +14,8 @@ namespace Gatehouse.Gateway;
 internal sealed class HeldAnswer(HttpContext client, SearchCallReader.StreamWatcher? watcher, Action<HttpResponse> beforeRelease) : IResponseSink
 {
     private readonly ArrayBufferWriter<byte> _held = new(4096);
+    private readonly SseEventReader? _events = watcher is null ? null : new SseEventReader();
     private KeyValuePair<string, string>[] _headers = [];
-    private int _scanned;
 
     public bool Released { get; private set; }
 
@@ -45,7 +46,7 @@ internal sealed class HeldAnswer(HttpContext client, SearchCallReader.StreamWatc
         _held.Write(data.Span);
         if (watcher is not null && StatusCode == StatusCodes.Status200OK)
         {
-            Watch();
+            Watch(data.Span);
             if (watcher.Decision == StreamDecision.Answer)
             {
                 await ReleaseAsync();
@@ -65,6 +66,7 @@ internal sealed class HeldAnswer(HttpContext client, SearchCallReader.StreamWatc
         }
 
         Released = true;
+        _events?.Dispose(); // nothing is watched once the answer goes to the client
         var response = client.Response;
         response.StatusCode = StatusCode;
         foreach (var (name, value) in _headers)
@@ -80,25 +82,16 @@ internal sealed class HeldAnswer(HttpContext client, SearchCallReader.StreamWatc
         }
     }
 
-    /// <summary>Feeds every complete <c>data:</c> line not yet seen to the watcher.</summary>
-    private void Watch()
+    /// <summary>Feeds the events the new bytes complete to the watcher.</summary>
+    private void Watch(ReadOnlySpan<byte> data)
     {
-        var pending = _held.WrittenSpan[_scanned..];
-        int end;
-        while ((end = pending.IndexOf((byte)'\n')) >= 0)
+        _events!.Append(data);
+        while (_events.TryRead(out var sseEvent))
         {
-            var line = pending[..end].TrimEnd((byte)'\r');
-            if (line.StartsWith("data:"u8))
+            if (!sseEvent.Data.SequenceEqual("[DONE]"u8))
             {
-                var payload = line[5..].TrimStart((byte)' ');
-                if (!payload.SequenceEqual("[DONE]"u8))
-                {
-                    watcher!.OnEvent(payload);
-                }
+                watcher!.OnEvent(sseEvent.Data);
             }
-
-            _scanned += end + 1;
-            pending = pending[(end + 1)..];
         }
     }
 }

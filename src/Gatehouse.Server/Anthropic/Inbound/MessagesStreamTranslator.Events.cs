@@ -41,9 +41,9 @@ internal sealed partial class MessagesStreamTranslator
         ToolUse,
     }
 
-    private void OnData(ReadOnlyMemory<byte> payload)
+    private void OnData(ReadOnlySpan<byte> payload)
     {
-        if (payload.Span.SequenceEqual("[DONE]"u8))
+        if (payload.SequenceEqual("[DONE]"u8))
         {
             OnDone();
             return;
@@ -52,7 +52,8 @@ internal sealed partial class MessagesStreamTranslator
         JsonDocument chunk;
         try
         {
-            chunk = JsonDocument.Parse(payload);
+            var reader = new Utf8JsonReader(payload);
+            chunk = JsonDocument.ParseValue(ref reader);
         }
         catch (JsonException)
         {
@@ -69,7 +70,7 @@ internal sealed partial class MessagesStreamTranslator
 
             if (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
             {
-                Fail(AnthropicErrorWriter.FromOpenAIStreamError(payload.Span));
+                Fail(AnthropicErrorWriter.FromOpenAIStreamError(payload));
                 return;
             }
 

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using Gatehouse.Gateway.Sse;
 
 namespace Gatehouse.Anthropic.Inbound;
 
@@ -19,12 +19,12 @@ namespace Gatehouse.Anthropic.Inbound;
 /// </remarks>
 internal sealed partial class MessagesStreamTranslator : Stream
 {
-    private const int InitialLineBufferSize = 16 * 1024;
+    private const int ReadSize = 16 * 1024;
 
     private readonly Stream _upstream;
-    private byte[] _lines = ArrayPool<byte>.Shared.Rent(InitialLineBufferSize);
-    private int _lineStart;
-    private int _lineEnd;
+
+    /// <summary>The OpenAI events, read straight into it from the relay's output.</summary>
+    private readonly SseEventReader _events = new();
     private int _outputOffset;
     private bool _disposed;
 
@@ -64,7 +64,7 @@ internal sealed partial class MessagesStreamTranslator : Stream
             int read;
             try
             {
-                read = _upstream.Read(ReadSpace().Span);
+                read = _upstream.Read(_events.GetReadBuffer(ReadSize).Span);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException)
             {
@@ -94,7 +94,7 @@ internal sealed partial class MessagesStreamTranslator : Stream
             int read;
             try
             {
-                read = await _upstream.ReadAsync(ReadSpace(), cancellationToken);
+                read = await _upstream.ReadAsync(_events.GetReadBuffer(ReadSize), cancellationToken);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
@@ -125,7 +125,7 @@ internal sealed partial class MessagesStreamTranslator : Stream
             _disposed = true;
             _upstream.Dispose();
             _json.Dispose();
-            ReturnLineBuffer();
+            _events.Dispose();
         }
 
         base.Dispose(disposing);
@@ -138,7 +138,7 @@ internal sealed partial class MessagesStreamTranslator : Stream
             _disposed = true;
             await _upstream.DisposeAsync();
             await _json.DisposeAsync();
-            ReturnLineBuffer();
+            _events.Dispose();
         }
 
         await base.DisposeAsync();
@@ -161,38 +161,10 @@ internal sealed partial class MessagesStreamTranslator : Stream
         return count;
     }
 
-    /// <summary>Free space after the buffered partial line, compacting or growing the buffer as needed.</summary>
-    private Memory<byte> ReadSpace()
-    {
-        if (_lineStart > 0)
-        {
-            _lines.AsSpan(_lineStart, _lineEnd - _lineStart).CopyTo(_lines);
-            _lineEnd -= _lineStart;
-            _lineStart = 0;
-        }
-
-        if (_lineEnd == _lines.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(_lines.Length * 2);
-            _lines.AsSpan(0, _lineEnd).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_lines);
-            _lines = larger;
-        }
-
-        return _lines.AsMemory(_lineEnd);
-    }
-
     private void OnRead(int read)
     {
         if (read == 0)
         {
-            if (_lineEnd > _lineStart)
-            {
-                // A last line without its newline still counts (it may be "data: [DONE]").
-                OnLine(_lines.AsMemory(_lineStart, _lineEnd - _lineStart));
-                _lineStart = _lineEnd;
-            }
-
             if (!_finished)
             {
                 Interrupted("The upstream stream ended before it was complete.");
@@ -201,52 +173,15 @@ internal sealed partial class MessagesStreamTranslator : Stream
             return;
         }
 
-        var scanFrom = _lineEnd;
-        _lineEnd += read;
-        while (!_finished)
+        _events.Advance(read);
+        while (!_finished && _events.TryRead(out var sseEvent))
         {
-            var newline = _lines.AsSpan(scanFrom, _lineEnd - scanFrom).IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                break;
-            }
-
-            var end = scanFrom + newline;
-            OnLine(_lines.AsMemory(_lineStart, end - _lineStart));
-            _lineStart = scanFrom = end + 1;
-        }
-    }
-
-    private void OnLine(ReadOnlyMemory<byte> line)
-    {
-        var span = line.Span;
-        if (span.Length > 0 && span[^1] == (byte)'\r')
-        {
-            line = line[..^1];
-            span = line.Span;
+            OnData(sseEvent.Data);
         }
 
-        if (!span.StartsWith("data:"u8))
+        if (_events.Overflowed && !_finished)
         {
-            return; // blank separators, comments, event:/id:/retry: fields
-        }
-
-        var start = 5;
-        while (start < span.Length && span[start] == (byte)' ')
-        {
-            start++;
-        }
-
-        OnData(line[start..]);
-    }
-
-    private void ReturnLineBuffer()
-    {
-        var lines = _lines;
-        _lines = [];
-        if (lines.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(lines);
+            Interrupted("The upstream sent an event larger than 16 MB.");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Gatehouse.Gateway.Sse;
 
 namespace Gatehouse.Anthropic.Upstream;
 
@@ -13,17 +14,11 @@ namespace Gatehouse.Anthropic.Upstream;
 /// </summary>
 internal sealed partial class AnthropicStreamTranslator : Stream
 {
-    /// <summary>No Anthropic event comes near this; a larger one is treated as a broken stream.</summary>
-    private const int MaxEventBytes = 16 * 1024 * 1024;
-
     private readonly Stream _upstream;
     private readonly IDisposable? _owner;
-    private readonly ArrayBufferWriter<byte> _eventData = new(1024);
+    /// <summary>Upstream bytes are read straight into it; an event over its limit is treated as a broken stream.</summary>
+    private readonly SseEventReader _events = new();
     private readonly ArrayBufferWriter<byte> _output = new(1024);
-    private byte[] _input = new byte[16 * 1024];
-    private int _inputStart;
-    private int _inputEnd;
-    private bool _hasData;
     private int _outputRead;
 
     /// <summary>True once nothing more is read from upstream: after message_stop, an error, a bad event, or the upstream's end.</summary>
@@ -73,7 +68,7 @@ internal sealed partial class AnthropicStreamTranslator : Stream
                 return 0;
             }
 
-            OnUpstreamRead(_upstream.Read(FreeInput().Span));
+            OnUpstreamRead(_upstream.Read(_events.GetReadBuffer(16 * 1024).Span));
         }
     }
 
@@ -93,7 +88,7 @@ internal sealed partial class AnthropicStreamTranslator : Stream
         {
             while (true)
             {
-                self.OnUpstreamRead(await self._upstream.ReadAsync(self.FreeInput(), cancellationToken));
+                self.OnUpstreamRead(await self._upstream.ReadAsync(self._events.GetReadBuffer(16 * 1024), cancellationToken));
                 if (self.TryDrain(buffer.Span, out var written))
                 {
                     return written;
@@ -125,6 +120,7 @@ internal sealed partial class AnthropicStreamTranslator : Stream
             _upstream.Dispose();
             _owner?.Dispose();
             _writer?.Dispose();
+            _events.Dispose();
         }
 
         base.Dispose(disposing);
@@ -152,26 +148,6 @@ internal sealed partial class AnthropicStreamTranslator : Stream
         return true;
     }
 
-    /// <summary>Room for the next upstream read after the unparsed rest of the last one.</summary>
-    private Memory<byte> FreeInput()
-    {
-        if (_inputEnd == _input.Length)
-        {
-            var rest = _inputEnd - _inputStart;
-            if (rest * 2 > _input.Length)
-            {
-                // A line larger than half the buffer: grow (bounded by MaxEventBytes in OnUpstreamRead).
-                Array.Resize(ref _input, _input.Length * 2);
-            }
-
-            _input.AsSpan(_inputStart, rest).CopyTo(_input);
-            _inputStart = 0;
-            _inputEnd = rest;
-        }
-
-        return _input.AsMemory(_inputEnd);
-    }
-
     private void OnUpstreamRead(int read)
     {
         if (read == 0)
@@ -181,75 +157,27 @@ internal sealed partial class AnthropicStreamTranslator : Stream
             return;
         }
 
-        _inputEnd += read;
-        while (!_finished)
+        _events.Advance(read);
+        while (!_finished && _events.TryRead(out var sseEvent))
         {
-            var unread = _input.AsSpan(_inputStart, _inputEnd - _inputStart);
-            var newline = unread.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                break;
-            }
-
-            var line = unread[..newline];
-            _inputStart += newline + 1;
-            OnLine(line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line);
+            // The event: field is not needed: each event's JSON carries its type.
+            OnEventData(sseEvent.Data);
         }
 
-        if (_inputStart == _inputEnd)
-        {
-            _inputStart = _inputEnd = 0;
-        }
-        else if (_inputEnd - _inputStart > MaxEventBytes)
-        {
-            _finished = true;
-        }
+        _finished |= _events.Overflowed;
     }
 
-    /// <summary>SSE: <c>data:</c> lines accumulate, a blank line dispatches the event; <c>event:</c>, <c>id:</c> and comments are not needed (the JSON has its type).</summary>
-    private void OnLine(ReadOnlySpan<byte> line)
-    {
-        if (line.IsEmpty)
-        {
-            if (_hasData)
-            {
-                _hasData = false;
-                OnEventData(_eventData.WrittenMemory);
-                _eventData.ResetWrittenCount();
-            }
-
-            return;
-        }
-
-        if (!line.StartsWith("data:"u8))
-        {
-            return;
-        }
-
-        var payload = line[5..];
-        if (!payload.IsEmpty && payload[0] == (byte)' ')
-        {
-            payload = payload[1..];
-        }
-
-        if (_hasData)
-        {
-            _eventData.Write("\n"u8);
-        }
-
-        _eventData.Write(payload);
-        _hasData = true;
-        if (_eventData.WrittenCount > MaxEventBytes)
-        {
-            _finished = true;
-        }
-    }
-
-    private void OnEventData(ReadOnlyMemory<byte> data)
+    private void OnEventData(ReadOnlySpan<byte> data)
     {
         try
         {
-            using var document = JsonDocument.Parse(data);
+            var reader = new Utf8JsonReader(data);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException("More than one JSON value in the event.");
+            }
+
             if (!OnEvent(document.RootElement))
             {
                 _finished = true;
