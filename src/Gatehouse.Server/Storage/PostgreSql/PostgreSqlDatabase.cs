@@ -11,15 +11,16 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    /// <exception cref="ArgumentException">The connection string cannot be parsed (the message never repeats it).</exception>
-    public PostgreSqlDatabase(string connectionString)
+    /// <param name="connectionString">Npgsql's format (<c>Host=...;Database=...;Username=...;Password=...</c>).</param>
+    /// <param name="source">Where the string came from (a configuration key), shown in <see cref="DisplayName"/>.</param>
+    public PostgreSqlDatabase(string connectionString, string? source = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // Shows up in pg_stat_activity, so an operator can tell Gatehouse's connections apart.
         builder.ConnectionStringBuilder.ApplicationName ??= "gatehouse";
-        DisplayName = Describe(builder.ConnectionStringBuilder);
+        DisplayName = Describe(builder.ConnectionStringBuilder) + (source is null ? "" : $" ({source})");
         _dataSource = builder.Build();
     }
 

@@ -52,7 +52,7 @@ internal sealed class PostgreSqlMigrator : IDatabaseMigrator
 
     public async Task MigrateAsync(CancellationToken ct)
     {
-        await using var connection = await _database.OpenConnectionAsync(ct);
+        await using var connection = await OpenAsync(ct);
         var applied = await PrepareHistoryAsync(connection, ct);
 
         foreach (var migration in _migrations)
@@ -63,6 +63,20 @@ internal sealed class PostgreSqlMigrator : IDatabaseMigrator
             }
 
             await ApplyAsync(connection, migration, ct);
+        }
+    }
+
+    /// <summary>The first connection of a start: a server that cannot be reached is said so, with where it was looked for.</summary>
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await _database.OpenConnectionAsync(ct);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database {_database.DisplayName} could not be reached to migrate it: {ex.Message}", ex);
         }
     }
 

@@ -91,4 +91,16 @@ public sealed class PostgreSqlMigratorTests : DatabaseMigratorContract, IAsyncLi
     }
 
     public ValueTask DisposeAsync() => _database?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    [Fact]
+    public async Task Migrate_ServerUnreachable_NamesTheKeyWithoutThePassword()
+    {
+        await using var nowhere = new PostgreSqlDatabase("Host=127.0.0.1;Port=1;Database=x;Username=u;Password=hunter2;Timeout=2", "ConnectionStrings:Gatehouse");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new PostgreSqlMigrator(nowhere, TimeProvider.System).MigrateAsync(Ct));
+
+        Assert.Contains("ConnectionStrings:Gatehouse", error.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
 }
