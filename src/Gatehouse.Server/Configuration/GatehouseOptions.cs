@@ -45,4 +45,7 @@ public sealed class GatehouseOptions
 
     /// <summary>Prompt files loaded at start, and the demo prompts.</summary>
     public PromptOptions Prompts { get; set; } = new();
+
+    /// <summary>The storage back end (SQLite or PostgreSQL) and its settings.</summary>
+    public StorageOptions Storage { get; set; } = new();
 }

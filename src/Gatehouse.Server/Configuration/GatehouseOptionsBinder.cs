@@ -90,6 +90,13 @@ internal static class GatehouseOptionsBinder
                         return options.Prompts;
                     });
                     break;
+                case nameof(GatehouseOptions.Storage):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Storage, Strict);
+                        return options.Storage;
+                    });
+                    break;
                 default:
                     throw new GatehouseConfigurationException($"'{child.Path}' is not a Gatehouse setting.");
             }

@@ -229,6 +229,16 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:MaxRequestedRetries must be between 0 and 10.");
         }
 
+        if (options.Storage.PostgreSql.RecordRetentionDays is < 0 or > 36_500)
+        {
+            failures.Add($"{root}:Storage:PostgreSql:RecordRetentionDays must be between 0 (keep every record) and 36500.");
+        }
+
+        if (options.Storage.PostgreSql.PartitionDaysAhead is < 1 or > 31)
+        {
+            failures.Add($"{root}:Storage:PostgreSql:PartitionDaysAhead must be between 1 and 31.");
+        }
+
         ValidateBudgets(failures, options.Budgets, $"{root}:Budgets");
         ToolOptionsValidation.Validate(failures, options, $"{root}:Tools");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

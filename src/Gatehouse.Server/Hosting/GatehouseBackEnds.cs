@@ -1,6 +1,8 @@
 using Gatehouse.Configuration;
+using Gatehouse.Storage.PostgreSql;
 using Gatehouse.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Gatehouse.Hosting;
 
@@ -54,7 +56,33 @@ internal static class GatehouseBackEnds
     public static IGatehouseBuilder UsePostgreSqlStorage(this IGatehouseBuilder builder, string connectionString)
     {
         builder.ChooseStorage(StorageProvider.PostgreSql);
-        throw new GatehouseConfigurationException($"{StorageProviderKey} PostgreSql is not available in this build.");
+        ValidatePostgreSqlConnectionString(connectionString);
+        builder.Services.AddPostgreSqlStorage(connectionString, DatabaseConnectionKey);
+        return builder;
+    }
+
+    /// <summary>
+    /// Parses the string as Npgsql will. Npgsql's own message can quote the offending part, which
+    /// may be the password, so only the key and what is expected are said.
+    /// </summary>
+    private static void ValidatePostgreSqlConnectionString(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
+        {
+            throw new GatehouseConfigurationException(
+                $"{DatabaseConnectionKey} is not a valid PostgreSQL connection string (expected 'Host=...;Database=...;Username=...;Password=...'; "
+                + $"{ex.GetType().Name}, details withheld because they may contain the password).");
+        }
+
+        if (string.IsNullOrWhiteSpace(parsed.Host))
+        {
+            throw new GatehouseConfigurationException($"{DatabaseConnectionKey} names no PostgreSQL server (Host).");
+        }
     }
 
     private static StorageProvider ReadStorageProvider(IConfiguration configuration)

@@ -76,4 +76,30 @@ public sealed class BackEndConfigurationTests
         Assert.Contains("already Sqlite", error.Message, StringComparison.Ordinal);
         Assert.Single(builder.Services, d => d.ServiceType == typeof(IKeyStore));
     }
+
+    [Fact]
+    public void An_unparseable_postgresql_connection_string_names_the_key_and_not_the_password()
+    {
+        var error = BuildFails("Gatehouse:Storage:Provider=PostgreSql", "ConnectionStrings:Gatehouse=Host=db;Password=hunter2;NoSuchOption=1");
+
+        Assert.Contains("ConnectionStrings:Gatehouse", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Storage_section_binds_under_the_strict_binder()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gatehouse:Storage:Provider"] = "PostgreSql",
+            ["Gatehouse:Storage:PostgreSql:RecordRetentionDays"] = "30",
+            ["Gatehouse:Storage:PostgreSql:UnloggedRecords"] = "true",
+        }).Build();
+
+        var options = GatehouseOptionsBinder.Bind(configuration);
+
+        Assert.Equal("PostgreSql", options.Storage.Provider);
+        Assert.Equal(30, options.Storage.PostgreSql.RecordRetentionDays);
+        Assert.True(options.Storage.PostgreSql.UnloggedRecords);
+    }
 }

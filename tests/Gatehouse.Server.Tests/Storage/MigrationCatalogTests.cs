@@ -20,4 +20,15 @@ public sealed class MigrationCatalogTests
         Assert.Contains("CREATE TABLE request_records", migrations[0].Sql, StringComparison.Ordinal);
         Assert.Equal(migrations[^1].Version, MigrationCatalog.Sqlite.LatestVersion);
     }
+
+    [Fact]
+    public void PostgreSql_IsEmbedded_AndStartsWithThePartitionedInitialSchema()
+    {
+        var migrations = MigrationCatalog.PostgreSql.All;
+
+        Assert.Equal(1, migrations[0].Version);
+        Assert.Equal("initial", migrations[0].Name);
+        Assert.Contains("PARTITION BY RANGE (timestamp_us)", migrations[0].Sql, StringComparison.Ordinal);
+        Assert.DoesNotContain(MigrationCatalog.Sqlite.All, m => m.Sql.Contains("PARTITION BY", StringComparison.Ordinal));
+    }
 }

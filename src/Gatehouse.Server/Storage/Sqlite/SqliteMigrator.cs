@@ -44,9 +44,9 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
         await connection.ExecuteAsync(new CommandDefinition(CreateHistoryTable, cancellationToken: ct));
         await AddChecksumColumnAsync(connection, ct);
 
-        var applied = (await connection.QueryAsync<AppliedMigration>(new CommandDefinition(
+        var applied = (await connection.QueryAsync<MigrationHistory.Applied>(new CommandDefinition(
             "SELECT version AS Version, name AS Name, checksum AS Checksum FROM schema_migrations ORDER BY version", cancellationToken: ct))).ToList();
-        EnsureKnown(applied);
+        MigrationHistory.EnsureKnown(_database.FilePath, _migrations, applied);
         await RecordMissingChecksumsAsync(connection, applied, ct);
 
         foreach (var migration in _migrations)
@@ -57,41 +57,6 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
             }
 
             await ApplyAsync(connection, migration, ct);
-        }
-    }
-
-    private void EnsureKnown(List<AppliedMigration> applied)
-    {
-        var latestKnown = _migrations.Count == 0 ? 0 : _migrations[^1].Version;
-        foreach (var row in applied)
-        {
-            if (row.Version > latestKnown)
-            {
-                throw new InvalidOperationException(
-                    $"The database '{_database.FilePath}' has schema version {applied[^1].Version} ('{applied[^1].Name}'), "
-                    + $"but this build of Gatehouse knows migrations only up to version {latestKnown}. "
-                    + "It was written by a newer Gatehouse; run that version, or restore a backup made for this one.");
-            }
-
-            // Versions may have gaps (see MigrationCatalog): a recorded one this build skips is from another build.
-            var known = _migrations.FirstOrDefault(m => m.Version == row.Version)
-                ?? throw new InvalidOperationException(
-                    $"The database '{_database.FilePath}' has migration {row.Version} ('{row.Name}'), which this build of Gatehouse does not have. "
-                    + "It was written by another Gatehouse build; run that one, or restore a backup made for this one.");
-            if (!string.Equals(known.Name, row.Name, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException(
-                    $"The database '{_database.FilePath}' recorded migration {row.Version} as '{row.Name}', "
-                    + $"but this build calls it '{known.Name}'. The database does not belong to this Gatehouse schema.");
-            }
-
-            if (row.Checksum is not null && !string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException(
-                    $"Migration {row.Version:D4}_{row.Name} was applied to '{_database.FilePath}' with different SQL than this build has "
-                    + $"(checksum {row.Checksum[..12]}… recorded, {known.Checksum[..12]}… now). A released migration must not change; "
-                    + "put the change in a new migration, and run the build that matches this database.");
-            }
         }
     }
 
@@ -106,7 +71,7 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
     }
 
     /// <summary>History from before checksums: the names matched, so this build's SQL is taken as what was applied.</summary>
-    private async Task RecordMissingChecksumsAsync(SqliteConnection connection, List<AppliedMigration> applied, CancellationToken ct)
+    private async Task RecordMissingChecksumsAsync(SqliteConnection connection, List<MigrationHistory.Applied> applied, CancellationToken ct)
     {
         foreach (var row in applied.Where(static r => r.Checksum is null))
         {
@@ -158,6 +123,4 @@ internal sealed class SqliteMigrator : IDatabaseMigrator
 
         await transaction.CommitAsync(ct);
     }
-
-    private sealed record AppliedMigration(long Version, string Name, string? Checksum);
 }

@@ -1,193 +1,24 @@
-using System.Text;
-using Dapper;
-using Gatehouse.Prompts;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Gatehouse.Storage.Sqlite;
 
-/// <summary>Prompts in SQLite: one row per prompt, tags and labels in their own tables, versions written once.</summary>
-internal sealed partial class SqlitePromptStore(SqliteDatabase database) : IPromptStore
+/// <summary>Prompts in SQLite; the SQL and logic are <see cref="SqlPromptStore"/>'s.</summary>
+internal sealed class SqlitePromptStore(SqliteDatabase database) : SqlPromptStore
 {
+    private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
 
-    private const string InsertSql =
-        """
-        INSERT INTO prompts (id, slug, description, owner, created_by_key, source, archived_at_us, created_at_us, updated_at_us)
-        VALUES (@Id, @Slug, @Description, @Owner, @CreatedByKey, @Source, @ArchivedAtUs, @CreatedAtUs, @UpdatedAtUs)
-        """;
+    protected override string MatchIds => "IN @Ids";
 
-    private const string GetSql = "SELECT " + PromptRow.Columns + " FROM prompts p WHERE p.id = @Key OR p.slug = @Key";
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => await database.OpenConnectionAsync(cancellationToken);
 
-    private const string InsertTagSql = "INSERT INTO prompt_tags (prompt_id, tag) VALUES (@PromptId, @Tag)";
+    protected override bool IsUniqueViolation(DbException exception)
+        => exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
 
-    public async Task InsertAsync(Prompt prompt, PromptVersion first, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(prompt);
-        ArgumentNullException.ThrowIfNull(first);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(InsertSql, PromptRow.Parameters(prompt), transaction, cancellationToken: cancellationToken));
-        }
-        catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is SqliteConstraintPrimaryKey or SqliteConstraintUnique)
-        {
-            throw new StorageConflictException($"A prompt with the slug '{prompt.Slug}' already exists.", ex);
-        }
-
-        await WriteTagsAsync(connection, transaction, prompt.Id, prompt.Tags, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertVersionSql, PromptVersionRow.From(first), transaction, cancellationToken: cancellationToken));
-        foreach (var (label, version) in prompt.Labels)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                UpsertLabelSql,
-                new { PromptId = prompt.Id, Label = label, Version = version, UpdatedAtUs = StorageValues.ToUnixMicroseconds(prompt.CreatedAt) },
-                transaction,
-                cancellationToken: cancellationToken));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task<Prompt?> GetAsync(string idOrSlug, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(idOrSlug);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<PromptRow>(new CommandDefinition(GetSql, new { Key = idOrSlug }, cancellationToken: cancellationToken));
-        return row is null ? null : (await CompleteAsync(connection, [row], cancellationToken))[0];
-    }
-
-    public async Task<PromptPage> ListAsync(PromptQuery query, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var sql = new StringBuilder("SELECT " + PromptRow.Columns + " FROM prompts p WHERE 1 = 1");
-        var parameters = new DynamicParameters();
-        if (!query.Scope.All)
-        {
-            if (query.Scope.Owner is { } scopeOwner)
-            {
-                sql.Append(" AND p.owner = @ScopeOwner");
-                parameters.Add("ScopeOwner", scopeOwner);
-            }
-            else
-            {
-                sql.Append(" AND p.owner IS NULL AND p.created_by_key = @ScopeKey");
-                parameters.Add("ScopeKey", query.Scope.KeyId);
-            }
-        }
-
-        if (query.Owner is { } owner)
-        {
-            sql.Append(" AND p.owner = @Owner");
-            parameters.Add("Owner", owner);
-        }
-
-        if (query.Tag is { } tag)
-        {
-            sql.Append(" AND EXISTS (SELECT 1 FROM prompt_tags t WHERE t.prompt_id = p.id AND t.tag = @Tag)");
-            parameters.Add("Tag", tag);
-        }
-
-        if (query.Search is { Length: > 0 } search)
-        {
-            // LOWER on both sides: SQLite's LIKE ignores ASCII case only, PostgreSQL's none.
-            sql.Append(@" AND (LOWER(p.slug) LIKE @Pattern ESCAPE '\' OR LOWER(COALESCE(p.description, '')) LIKE @Pattern ESCAPE '\')");
-            parameters.Add("Pattern", "%" + search.ToLowerInvariant().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%");
-        }
-
-        if (query.Archived is { } archived)
-        {
-            sql.Append(archived ? " AND p.archived_at_us IS NOT NULL" : " AND p.archived_at_us IS NULL");
-        }
-
-        if (query.Cursor is { } after)
-        {
-            sql.Append(" AND p.slug > @After");
-            parameters.Add("After", after);
-        }
-
-        sql.Append(" ORDER BY p.slug LIMIT @Take");
-        parameters.Add("Take", query.Limit + 1);
-
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<PromptRow>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
-        var more = rows.Count > query.Limit;
-        if (more)
-        {
-            rows.RemoveAt(rows.Count - 1);
-        }
-
-        var prompts = await CompleteAsync(connection, rows, cancellationToken);
-        return new PromptPage(prompts, more ? rows[^1].Slug : null);
-    }
-
-    public async Task<long> CountAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM prompts", cancellationToken: cancellationToken));
-    }
-
-    public async Task<bool> UpdateAsync(string id, string? description, IReadOnlyList<string>? tags, DateTimeOffset updatedAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var matched = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE prompts SET description = CASE WHEN @Description IS NULL THEN description WHEN @Description = '' THEN NULL ELSE @Description END, updated_at_us = @UpdatedAtUs WHERE id = @Id",
-            new { Id = id, Description = description, UpdatedAtUs = StorageValues.ToUnixMicroseconds(updatedAt) },
-            transaction,
-            cancellationToken: cancellationToken));
-        if (matched == 0)
-        {
-            return false;
-        }
-
-        if (tags is not null)
-        {
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM prompt_tags WHERE prompt_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
-            await WriteTagsAsync(connection, transaction, id, tags, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
-    }
-
-    public async Task<bool> SetArchivedAsync(string id, DateTimeOffset? archivedAt, DateTimeOffset updatedAt, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE prompts SET archived_at_us = @ArchivedAtUs, updated_at_us = @UpdatedAtUs WHERE id = @Id",
-            new { Id = id, ArchivedAtUs = StorageValues.ToUnixMicroseconds(archivedAt), UpdatedAtUs = StorageValues.ToUnixMicroseconds(updatedAt) },
-            cancellationToken: cancellationToken)) > 0;
-    }
-
-    private static async Task WriteTagsAsync(SqliteConnection connection, System.Data.Common.DbTransaction transaction, string promptId, IReadOnlyList<string> tags, CancellationToken cancellationToken)
-    {
-        foreach (var tag in tags.Distinct(StringComparer.Ordinal))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(InsertTagSql, new { PromptId = promptId, Tag = tag }, transaction, cancellationToken: cancellationToken));
-        }
-    }
-
-    /// <summary>Adds each row's tags and labels, two queries for the whole page.</summary>
-    private static async Task<List<Prompt>> CompleteAsync(SqliteConnection connection, List<PromptRow> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
-        var ids = rows.Select(static r => r.Id).ToArray();
-        var tags = (await connection.QueryAsync<(string PromptId, string Tag)>(new CommandDefinition(
-            "SELECT prompt_id, tag FROM prompt_tags WHERE prompt_id IN @Ids ORDER BY tag", new { Ids = ids }, cancellationToken: cancellationToken)))
-            .ToLookup(static t => t.PromptId, static t => t.Tag);
-        var labels = (await connection.QueryAsync<(string PromptId, string Label, long Version)>(new CommandDefinition(
-            "SELECT prompt_id, label, version FROM prompt_labels WHERE prompt_id IN @Ids ORDER BY label", new { Ids = ids }, cancellationToken: cancellationToken)))
-            .ToLookup(static l => l.PromptId);
-        return rows.Select(r => r.ToPrompt(
-            [.. tags[r.Id]],
-            labels[r.Id].ToDictionary(static l => l.Label, static l => checked((int)l.Version), StringComparer.Ordinal))).ToList();
-    }
+    // SQLite reports a foreign key failure as plain SQLITE_CONSTRAINT, as it did before the split.
+    protected override bool IsForeignKeyViolation(DbException exception)
+        => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
 }

@@ -1,43 +1,10 @@
-using Dapper;
+using System.Data.Common;
 
 namespace Gatehouse.Storage.Sqlite;
 
-/// <summary>Named settings in SQLite. <see cref="GetOrAddAsync"/> never replaces a value; <see cref="SetAsync"/> does.</summary>
-internal sealed class SqliteSettingsStore(SqliteDatabase database) : ISettingsStore
+/// <summary>Named settings in SQLite; the SQL and logic are <see cref="SqlSettingsStore"/>'s.</summary>
+internal sealed class SqliteSettingsStore(SqliteDatabase database) : SqlSettingsStore
 {
-    private const string GetSql = "SELECT value FROM settings WHERE name = @Name";
-
-    private const string InsertIfMissingSql = "INSERT INTO settings (name, value) VALUES (@Name, @Value) ON CONFLICT (name) DO NOTHING";
-
-    private const string UpsertSql = "INSERT INTO settings (name, value) VALUES (@Name, @Value) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
-
-    private const string DeleteSql = "DELETE FROM settings WHERE name = @Name";
-
-    public async Task<string?> GetAsync(string name, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>(
-            new CommandDefinition(GetSql, new { Name = name }, cancellationToken: cancellationToken));
-    }
-
-    public async Task<string> GetOrAddAsync(string name, string value, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        ArgumentNullException.ThrowIfNull(value);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // Settings read this way are never set again, so whichever insert won is what every caller reads back.
-        await connection.ExecuteAsync(
-            new CommandDefinition(InsertIfMissingSql, new { Name = name, Value = value }, cancellationToken: cancellationToken));
-        return await connection.QuerySingleAsync<string>(
-            new CommandDefinition(GetSql, new { Name = name }, cancellationToken: cancellationToken));
-    }
-
-    public async Task SetAsync(string name, string? value, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            value is null ? DeleteSql : UpsertSql, new { Name = name, Value = value }, cancellationToken: cancellationToken));
-    }
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => await database.OpenConnectionAsync(cancellationToken);
 }

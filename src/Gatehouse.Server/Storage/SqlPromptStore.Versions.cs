@@ -1,9 +1,9 @@
 using Dapper;
 using Gatehouse.Prompts;
 
-namespace Gatehouse.Storage.Sqlite;
+namespace Gatehouse.Storage;
 
-internal sealed partial class SqlitePromptStore
+internal abstract partial class SqlPromptStore
 {
     private const string InsertVersionSql =
         """
@@ -23,9 +23,11 @@ internal sealed partial class SqlitePromptStore
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(labels);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
 
-        // BEGIN IMMEDIATE takes the write lock first, so two versions added at once get two numbers.
+        // The UPDATE comes first: SQLite's BEGIN IMMEDIATE holds the write lock, PostgreSQL's row lock on the
+        // prompt makes a concurrent caller wait and then read the committed MAX (READ COMMITTED), so two
+        // versions added at once get two numbers on both.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var touched = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE prompts SET updated_at_us = @UpdatedAtUs WHERE id = @PromptId",
@@ -57,7 +59,7 @@ internal sealed partial class SqlitePromptStore
     public async Task<IReadOnlyList<PromptVersion>> ListVersionsAsync(string promptId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promptId);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<PromptVersionRow>(new CommandDefinition(VersionsSql + " ORDER BY version DESC", new { PromptId = promptId }, cancellationToken: cancellationToken));
         return rows.Select(static r => r.ToVersion()).ToList();
     }
@@ -65,7 +67,7 @@ internal sealed partial class SqlitePromptStore
     public async Task<PromptVersion?> GetVersionAsync(string promptId, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promptId);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<PromptVersionRow>(new CommandDefinition(
             VersionsSql + " AND version = @Version", new { PromptId = promptId, Version = version }, cancellationToken: cancellationToken));
         return row?.ToVersion();
@@ -74,7 +76,7 @@ internal sealed partial class SqlitePromptStore
     public async Task<PromptVersion?> FindVersionAsync(string promptId, string contentHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promptId);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QueryFirstOrDefaultAsync<PromptVersionRow>(new CommandDefinition(
             VersionsSql + " AND content_hash = @ContentHash ORDER BY version DESC", new { PromptId = promptId, ContentHash = contentHash }, cancellationToken: cancellationToken));
         return row?.ToVersion();
@@ -84,7 +86,7 @@ internal sealed partial class SqlitePromptStore
     {
         ArgumentNullException.ThrowIfNull(promptId);
         ArgumentNullException.ThrowIfNull(label);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         try
         {
             return await connection.ExecuteAsync(new CommandDefinition(
@@ -92,9 +94,9 @@ internal sealed partial class SqlitePromptStore
                 new { PromptId = promptId, Label = label, Version = version, UpdatedAtUs = StorageValues.ToUnixMicroseconds(updatedAt) },
                 cancellationToken: cancellationToken)) > 0;
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode == 19)
+        catch (System.Data.Common.DbException ex) when (IsForeignKeyViolation(ex))
         {
-            // SQLITE_CONSTRAINT: the foreign key to prompt_versions — no such version.
+            // The foreign key to prompt_versions: no such version.
             return false;
         }
     }
@@ -103,7 +105,7 @@ internal sealed partial class SqlitePromptStore
     {
         ArgumentNullException.ThrowIfNull(promptId);
         ArgumentNullException.ThrowIfNull(label);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM prompt_labels WHERE prompt_id = @PromptId AND label = @Label", new { PromptId = promptId, Label = label }, cancellationToken: cancellationToken)) > 0;
     }
