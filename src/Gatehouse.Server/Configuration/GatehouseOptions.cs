@@ -45,4 +45,7 @@ public sealed class GatehouseOptions
 
     /// <summary>Prompt files loaded at start, and the demo prompts.</summary>
     public PromptOptions Prompts { get; set; } = new();
+
+    /// <summary>Keys, budgets and settings across replicas: the periodic reload from the store.</summary>
+    public SharedStateOptions SharedState { get; set; } = new();
 }

@@ -90,6 +90,13 @@ internal static class GatehouseOptionsBinder
                         return options.Prompts;
                     });
                     break;
+                case nameof(GatehouseOptions.SharedState):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.SharedState, Strict);
+                        return options.SharedState;
+                    });
+                    break;
                 default:
                     throw new GatehouseConfigurationException($"'{child.Path}' is not a Gatehouse setting.");
             }

@@ -199,6 +199,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:Degradation: need 0 < DegradedAt <= BasicAt <= EmergencyAt <= 1 (shares of deployments out of rotation).");
         }
 
+        if (options.SharedState.ReloadSeconds is < 0 or > 86_400)
+        {
+            failures.Add($"{root}:SharedState:ReloadSeconds must be between 0 (off) and 86400.");
+        }
+
         if (options.MaxRequestBodyBytes is < 1024 or > 1024 * 1024 * 1024)
         {
             failures.Add($"{root}:MaxRequestBodyBytes must be between 1024 and 1073741824 (1 GiB; a body is held in memory while its call runs).");
