@@ -60,6 +60,7 @@ internal static class GatehouseBackEnds
         builder.Services.AddSingleton(endpoint);
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<RedisConnection>());
+        builder.Services.AddRedisInvalidationAndCache();
         return builder;
     }
 

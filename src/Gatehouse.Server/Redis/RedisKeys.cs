@@ -6,6 +6,12 @@ internal static class RedisKeys
     /// <summary>Replica heartbeats: a sorted set of replica id → last beat (ms).</summary>
     public const string Replicas = "replicas";
 
+    /// <summary>The pub/sub channel on which replicas announce changes to keys, budgets, settings and the cache.</summary>
+    public const string StateChannel = "state";
+
+    /// <summary>Prefix of the response cache's entries (HybridCache's second level).</summary>
+    public const string Cache = "cache:";
+
     /// <summary>Per key / per deployment request windows.</summary>
     public static string Requests(string scope, string name) => $"rpm:{scope}:{name}";
 
