@@ -1,9 +1,14 @@
+using Gatehouse.SharedState;
 using Gatehouse.Storage;
 
 namespace Gatehouse.Budgets;
 
-/// <summary>Creates, changes and deletes budgets: the store first, then the ledger, so a budget never applies before it is durable.</summary>
-internal sealed class BudgetService(IBudgetStore store, BudgetLedger ledger, TimeProvider timeProvider)
+/// <summary>
+/// Creates, changes and deletes budgets: the store first, then the ledger, so a budget never
+/// applies before it is durable; then a notice, so the other replicas' ledgers reload the
+/// definition (limit, thresholds, deletion) within a second.
+/// </summary>
+internal sealed class BudgetService(IBudgetStore store, BudgetLedger ledger, StateSync sync, TimeProvider timeProvider)
 {
     /// <exception cref="StorageConflictException">The key or owner already has a budget for this period.</exception>
     public async Task<BudgetState> CreateAsync(string? name, BudgetScope scope, string subject, BudgetPeriod period, decimal limitUsd, IReadOnlyList<decimal> thresholds, CancellationToken cancellationToken)
@@ -21,13 +26,27 @@ internal sealed class BudgetService(IBudgetStore store, BudgetLedger ledger, Tim
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await store.InsertAsync(budget, cancellationToken);
-        ledger.Put(budget);
-        return ledger.State(budget.Id)!;
+        return await sync.ChangeAsync(StateChange.Budget(budget.Id), async ct =>
+        {
+            await store.InsertAsync(budget, ct);
+            ledger.Put(budget);
+            return ledger.State(budget.Id)!;
+        }, cancellationToken);
     }
 
     /// <summary>Null when no such budget exists.</summary>
-    public async Task<BudgetState?> UpdateAsync(string id, string? name, decimal? limitUsd, IReadOnlyList<decimal>? thresholds, CancellationToken cancellationToken)
+    public Task<BudgetState?> UpdateAsync(string id, string? name, decimal? limitUsd, IReadOnlyList<decimal>? thresholds, CancellationToken cancellationToken) =>
+        sync.ChangeAsync(StateChange.Budget(id), ct => ApplyUpdateAsync(id, name, limitUsd, thresholds, ct), cancellationToken);
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>
+        sync.ChangeAsync(StateChange.Budget(id), async ct =>
+        {
+            var deleted = await store.DeleteAsync(id, ct);
+            ledger.Remove(id);
+            return deleted;
+        }, cancellationToken);
+
+    private async Task<BudgetState?> ApplyUpdateAsync(string id, string? name, decimal? limitUsd, IReadOnlyList<decimal>? thresholds, CancellationToken cancellationToken)
     {
         if (ledger.State(id)?.Budget is not { } current)
         {
@@ -48,12 +67,5 @@ internal sealed class BudgetService(IBudgetStore store, BudgetLedger ledger, Tim
 
         ledger.Put(changed);
         return ledger.State(id);
-    }
-
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        var deleted = await store.DeleteAsync(id, cancellationToken);
-        ledger.Remove(id);
-        return deleted;
     }
 }

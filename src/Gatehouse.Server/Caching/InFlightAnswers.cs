@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 
 namespace Gatehouse.Caching;
 
-/// <summary>The answers being produced right now, by cache key: a call that finds its key here joins instead of calling upstream.</summary>
-internal sealed class InFlightAnswers
+/// <summary>The answers being produced right now in this process, by cache key: a call that finds its key here joins instead of calling upstream.</summary>
+internal sealed class InFlightAnswers : IInFlightAnswers
 {
     private readonly ConcurrentDictionary<string, SharedAnswer> _answers = new(StringComparer.Ordinal);
 

@@ -1,3 +1,4 @@
+using Gatehouse.SharedState;
 using Microsoft.Extensions.Caching.Hybrid;
 
 namespace Gatehouse.Caching;
@@ -6,8 +7,10 @@ namespace Gatehouse.Caching;
 /// Stored answers, in <see cref="HybridCache"/>: in process (L1) always, and in a distributed
 /// cache (L2) when one is registered as <c>IDistributedCache</c>. Each entry is tagged with its
 /// namespace so a namespace can be purged. Expiry is checked against Gatehouse's own clock.
+/// HybridCache forgets tags in this process only, so a purge is also announced on the bus and
+/// every other replica purges its own copy (<see cref="PurgeLocalAsync"/>).
 /// </summary>
-internal sealed class ResponseCache(HybridCache cache, TimeProvider timeProvider)
+internal sealed class ResponseCache(HybridCache cache, IStateChangeBus bus, TimeProvider timeProvider)
 {
     /// <summary>"Get only": never runs a factory, never writes.</summary>
     private static readonly HybridCacheEntryOptions s_readOnly = new()
@@ -35,8 +38,15 @@ internal sealed class ResponseCache(HybridCache cache, TimeProvider timeProvider
     /// <summary>How long ago the answer was stored, for the <c>Age</c> header.</summary>
     public TimeSpan AgeOf(CachedAnswer answer) => timeProvider.GetUtcNow() - answer.StoredAt;
 
-    /// <summary>Forgets every answer in a namespace, or everything when <paramref name="space"/> is null.</summary>
-    public ValueTask PurgeAsync(string? space, CancellationToken cancellationToken) =>
+    /// <summary>Forgets every answer in a namespace, or everything when <paramref name="space"/> is null, on every replica.</summary>
+    public async ValueTask PurgeAsync(string? space, CancellationToken cancellationToken)
+    {
+        await PurgeLocalAsync(space, cancellationToken);
+        await bus.PublishAsync(StateChange.CachePurge(space), CancellationToken.None);
+    }
+
+    /// <summary>Forgets them in this replica (and marks them invalid in the shared second level, when there is one).</summary>
+    public ValueTask PurgeLocalAsync(string? space, CancellationToken cancellationToken) =>
         cache.RemoveByTagAsync(space is null ? "*" : TagFor(space), cancellationToken);
 
     private static string TagFor(string space) => "ns:" + space;

@@ -43,9 +43,15 @@ public sealed class GatehouseOptions
     /// <summary>Tool prefiltering: which tools go upstream, and the search function that recovers the rest.</summary>
     public ToolOptions Tools { get; set; } = new();
 
+    /// <summary>Redis, when <c>ConnectionStrings:Redis</c> is set: key prefix, start policy, and what limits and budgets do while it is unreachable.</summary>
+    public RedisOptions Redis { get; set; } = new();
+
     /// <summary>Prompt files loaded at start, and the demo prompts.</summary>
     public PromptOptions Prompts { get; set; } = new();
 
     /// <summary>The storage back end (SQLite or PostgreSQL) and its settings.</summary>
     public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Keys, budgets and settings across replicas: the periodic reload from the store.</summary>
+    public SharedStateOptions SharedState { get; set; } = new();
 }

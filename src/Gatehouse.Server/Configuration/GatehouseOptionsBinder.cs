@@ -83,6 +83,13 @@ internal static class GatehouseOptionsBinder
                         return options.Tools;
                     });
                     break;
+                case nameof(GatehouseOptions.Redis):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.Redis, Strict);
+                        return options.Redis;
+                    });
+                    break;
                 case nameof(GatehouseOptions.Prompts):
                     Guarded(child, c =>
                     {
@@ -95,6 +102,13 @@ internal static class GatehouseOptionsBinder
                     {
                         c.Bind(options.Storage, Strict);
                         return options.Storage;
+                    });
+                    break;
+                case nameof(GatehouseOptions.SharedState):
+                    Guarded(child, c =>
+                    {
+                        c.Bind(options.SharedState, Strict);
+                        return options.SharedState;
                     });
                     break;
                 default:

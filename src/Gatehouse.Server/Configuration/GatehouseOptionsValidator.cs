@@ -199,6 +199,11 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
             failures.Add($"{root}:Degradation: need 0 < DegradedAt <= BasicAt <= EmergencyAt <= 1 (shares of deployments out of rotation).");
         }
 
+        if (options.SharedState.ReloadSeconds is < 0 or > 86_400)
+        {
+            failures.Add($"{root}:SharedState:ReloadSeconds must be between 0 (off) and 86400.");
+        }
+
         if (options.MaxRequestBodyBytes is < 1024 or > 1024 * 1024 * 1024)
         {
             failures.Add($"{root}:MaxRequestBodyBytes must be between 1024 and 1073741824 (1 GiB; a body is held in memory while its call runs).");
@@ -241,6 +246,7 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
 
         ValidateBudgets(failures, options.Budgets, $"{root}:Budgets");
         ToolOptionsValidation.Validate(failures, options, $"{root}:Tools");
+        CheckRedis(failures, options.Redis);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -281,6 +287,30 @@ internal sealed class GatehouseOptionsValidator(Func<string, string?> readEnviro
     /// answers are sized by <c>DefaultMaxOutputTokens</c> (times <c>n</c>, at most 128) and vectors by
     /// <c>EmbeddingDimensions</c>.
     /// </summary>
+    private static void CheckRedis(List<string> failures, RedisOptions redis)
+    {
+        const string key = GatehouseOptions.SectionName + ":Redis";
+        if (string.IsNullOrEmpty(redis.KeyPrefix) || redis.KeyPrefix.Any(char.IsWhiteSpace))
+        {
+            failures.Add($"{key}:KeyPrefix must be non-empty and contain no spaces.");
+        }
+
+        if (redis.ConnectTimeoutMilliseconds is < 100 or > 60_000)
+        {
+            failures.Add($"{key}:ConnectTimeoutMilliseconds must be between 100 and 60000.");
+        }
+
+        if (redis.HeartbeatSeconds is < 1 or > 3600)
+        {
+            failures.Add($"{key}:HeartbeatSeconds must be between 1 and 3600.");
+        }
+
+        if (redis.ReservationTimeoutSeconds is < 10 or > 86_400)
+        {
+            failures.Add($"{key}:ReservationTimeoutSeconds must be between 10 and 86400.");
+        }
+    }
+
     private static void ValidateSimulation(Simulator.SimulationProfile simulation, string key, List<string> failures)
     {
         if (simulation.EmbeddingDimensions is < 1 or > MaxSimulatedEmbeddingDimensions)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gatehouse.Configuration;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
+using Gatehouse.SharedState;
 using Gatehouse.Storage;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -18,10 +19,12 @@ internal sealed class DegradationState(
     RouteTableProvider routes,
     DeploymentResilienceRegistry resilience,
     ISettingsStore settings,
+    StateSync sync,
     IOptionsMonitor<GatehouseOptions> options,
     TimeProvider timeProvider)
 {
-    private const string SettingName = "degradation.pinned";
+    /// <summary>The setting that holds the pinned level; replicas reload it when told it changed.</summary>
+    public const string SettingName = "degradation.pinned";
     private static readonly TimeSpan EvaluationInterval = TimeSpan.FromSeconds(1);
 
     private volatile PinnedLevel? _pinned;
@@ -40,7 +43,7 @@ internal sealed class DegradationState(
         }
     }
 
-    /// <summary>Restores a level pinned before the last restart.</summary>
+    /// <summary>Restores a level pinned before the last restart, or by another replica.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var stored = await settings.GetAsync(SettingName, cancellationToken);
@@ -50,15 +53,23 @@ internal sealed class DegradationState(
     public async Task PinAsync(DegradationLevel level, string? reason, CancellationToken cancellationToken)
     {
         var pinned = new PinnedLevel(level, reason, timeProvider.GetUtcNow());
-        await settings.SetAsync(SettingName, JsonSerializer.Serialize(pinned, DegradationJsonContext.Default.PinnedLevel), cancellationToken);
-        _pinned = pinned;
+        await sync.ChangeAsync(StateChange.Setting(SettingName), async ct =>
+        {
+            await settings.SetAsync(SettingName, JsonSerializer.Serialize(pinned, DegradationJsonContext.Default.PinnedLevel), ct);
+            _pinned = pinned;
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>Hands the level back to the automatic rule.</summary>
     public async Task UnpinAsync(CancellationToken cancellationToken)
     {
-        await settings.SetAsync(SettingName, null, cancellationToken);
-        _pinned = null;
+        await sync.ChangeAsync(StateChange.Setting(SettingName), async ct =>
+        {
+            await settings.SetAsync(SettingName, null, ct);
+            _pinned = null;
+            return true;
+        }, cancellationToken);
     }
 
     /// <summary>True when the deployment's breaker has taken it out of rotation (open, isolated, or probing).</summary>

@@ -7,7 +7,7 @@ namespace Gatehouse.Gateway;
 /// Checks the caller's key against the in-memory registry. Runs before recording: a call with no
 /// valid key leaves no record (it cannot be attributed, and it must not let anyone fill the history).
 /// </summary>
-internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
+internal sealed class AuthenticationStage(IKeyRegistry keys) : IGatewayStage
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -24,7 +24,7 @@ internal sealed class AuthenticationStage(KeyRegistry keys) : IGatewayStage
     }
 
     /// <summary>The same check for endpoints outside the pipeline (<c>/v1/models</c>, <c>count_tokens</c>): the caller, or the error to answer with.</summary>
-    public static bool TryAuthenticate(HttpRequest request, KeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
+    public static bool TryAuthenticate(HttpRequest request, IKeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
     {
         var check = keys.Check(request, out var identity);
         caller = identity!;

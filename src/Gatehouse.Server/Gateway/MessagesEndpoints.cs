@@ -27,7 +27,7 @@ internal static class MessagesEndpoints
 
     /// <summary>An estimate with Gatehouse's tokenizer (o200k); it leaves no record, as no model is called.</summary>
     private static async Task CountTokensAsync(
-        HttpContext context, KeyRegistry keys, RouteTableProvider routes, ITokenCounter tokenCounter, IOptionsMonitor<GatehouseOptions> options)
+        HttpContext context, IKeyRegistry keys, RouteTableProvider routes, ITokenCounter tokenCounter, IOptionsMonitor<GatehouseOptions> options)
     {
         var response = context.Response;
         if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var authError))

@@ -8,7 +8,7 @@ namespace Gatehouse.Gateway;
 /// <summary><c>GET /v1/models</c>: the public model names this key may use, in OpenAI's list shape.</summary>
 internal static class ModelsEndpoint
 {
-    public static Task ListAsync(HttpContext context, KeyRegistry keys, RouteTableProvider routes)
+    public static Task ListAsync(HttpContext context, IKeyRegistry keys, RouteTableProvider routes)
     {
         if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var error))
         {
@@ -34,7 +34,7 @@ internal static class ModelsEndpoint
         return context.Response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
     }
 
-    public static Task GetAsync(string model, HttpContext context, KeyRegistry keys, RouteTableProvider routes)
+    public static Task GetAsync(string model, HttpContext context, IKeyRegistry keys, RouteTableProvider routes)
     {
         if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var error))
         {

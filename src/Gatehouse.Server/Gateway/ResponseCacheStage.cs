@@ -17,7 +17,7 @@ namespace Gatehouse.Gateway;
 /// </summary>
 internal sealed class ResponseCacheStage(
     ResponseCache cache,
-    InFlightAnswers inFlight,
+    IInFlightAnswers inFlight,
     CacheCounters counters,
     DegradationState degradation,
     IOptionsMonitor<GatehouseOptions> options,

@@ -69,7 +69,7 @@ internal static class CallerAccess
     /// <summary>Null, with the caller set, when the request's key meets <paramref name="requirement"/>; otherwise the 401 or 403 to answer.</summary>
     private static ProblemHttpResult? Refusal(HttpContext http, KeyRequirement requirement)
     {
-        var registry = http.RequestServices.GetRequiredService<KeyRegistry>();
+        var registry = http.RequestServices.GetRequiredService<IKeyRegistry>();
         var check = registry.Check(http.Request, out var caller);
         if (check != KeyCheck.Valid)
         {

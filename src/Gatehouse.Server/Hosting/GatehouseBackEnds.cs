@@ -1,4 +1,5 @@
 using Gatehouse.Configuration;
+using Gatehouse.Redis;
 using Gatehouse.Storage.PostgreSql;
 using Gatehouse.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -41,6 +42,27 @@ internal static class GatehouseBackEnds
                 break;
         }
 
+        var redis = configuration[RedisConnectionKey];
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            builder.UseRedisSharedState(redis);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Shares limits and budgets (and, on the same connection, cache and invalidation) with every
+    /// replica through Redis. The connection string is parsed here, so a bad one stops the start
+    /// naming <c>ConnectionStrings:Redis</c>; an unreachable server does not (see <see cref="RedisConnection"/>).
+    /// </summary>
+    public static IGatehouseBuilder UseRedisSharedState(this IGatehouseBuilder builder, string connectionString)
+    {
+        var endpoint = RedisEndpoint.Parse(connectionString, RedisConnectionKey);
+        builder.Services.AddSingleton(endpoint);
+        builder.Services.AddSingleton<RedisConnection>();
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<RedisConnection>());
+        builder.Services.AddRedisInvalidationAndCache();
         return builder;
     }
 

@@ -15,7 +15,7 @@ internal sealed partial class GatehouseInitializer(
     RouteTableProvider routes,
     IDatabaseMigrator migrator,
     IKeyStore keyStore,
-    KeyRegistry keyRegistry,
+    IKeyRegistry keyRegistry,
     MasterKeyInitializer masterKey,
     IBudgetStore budgetStore,
     BudgetLedger budgetLedger,

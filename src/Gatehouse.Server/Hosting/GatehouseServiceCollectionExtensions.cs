@@ -12,6 +12,7 @@ using Gatehouse.Providers.Local;
 using Gatehouse.Records;
 using Gatehouse.Resilience;
 using Gatehouse.Routing;
+using Gatehouse.SharedState;
 using Gatehouse.Storage;
 using Gatehouse.Usage;
 using Microsoft.AspNetCore.Routing;
@@ -54,10 +55,17 @@ internal static class GatehouseServiceCollectionExtensions
 
         // Keys and storage
         services.TryAddSingleton(new DataDirectory(configuration.DataDirectory()));
-        services.TryAddSingleton<KeyRegistry>();
+        services.TryAddSingleton<IKeyRegistry, KeyRegistry>();
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<MasterKeyInitializer>();
         services.TryAddSingleton<GatehouseInitializer>();
+
+        // Shared state: changes announced to the other replicas (none in process; Redis pub/sub when
+        // shared state is on), each notice reloaded from the store, and a periodic full reload.
+        services.TryAddSingleton<IStateChangeBus, InProcessStateChangeBus>();
+        services.TryAddSingleton<StateSync>();
+        services.TryAddSingleton<StateReloader>();
+        services.AddHostedService<StateReloadService>();
 
         // Records
         services.TryAddSingleton<RequestRecordWriter>();
@@ -74,8 +82,8 @@ internal static class GatehouseServiceCollectionExtensions
         });
         services.AddOptions<MemoryCacheOptions>().Configure<IOptions<GatehouseOptions>>(static (memory, gatehouse) =>
             memory.SizeLimit = gatehouse.Value.Cache.MaxMemoryMegabytes * 1024L * 1024L);
-        services.TryAddSingleton(static sp => new ResponseCache(sp.GetRequiredService<HybridCache>(), PolicyClock.From(sp)));
-        services.TryAddSingleton<InFlightAnswers>();
+        services.TryAddSingleton(static sp => new ResponseCache(sp.GetRequiredService<HybridCache>(), sp.GetRequiredService<IStateChangeBus>(), PolicyClock.From(sp)));
+        services.TryAddSingleton<IInFlightAnswers, InFlightAnswers>();
         services.TryAddSingleton<CacheCounters>();
 
         services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<DegradationState>(sp, PolicyClock.From(sp)));

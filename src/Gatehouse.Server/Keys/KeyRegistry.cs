@@ -4,9 +4,10 @@ namespace Gatehouse.Keys;
 
 /// <summary>
 /// Every key's hash, in memory, so authenticating a call never touches the database. The store is
-/// the source of truth; the registry is loaded from it at start and updated after each change lands.
+/// the source of truth; the registry is loaded from it at start, updated after each change lands
+/// here, reloaded per key when another replica announces a change, and fully on a timer.
 /// </summary>
-internal sealed class KeyRegistry(TimeProvider timeProvider)
+internal sealed class KeyRegistry(TimeProvider timeProvider) : IKeyRegistry
 {
     private readonly ConcurrentDictionary<string, VirtualKey> _byHash = new(StringComparer.Ordinal);
     private volatile string? _masterKeyHash;

@@ -1,10 +1,14 @@
 using Gatehouse.Routing;
+using Gatehouse.SharedState;
 using Gatehouse.Storage;
 
 namespace Gatehouse.Keys;
 
-/// <summary>Creates and revokes keys: the store first, then the in-memory registry, so a key never works before it is durable.</summary>
-internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProvider timeProvider)
+/// <summary>
+/// Creates, changes and revokes keys: the store first, then the registry, so a key never works
+/// before it is durable; then a notice, so the other replicas reload it within a second.
+/// </summary>
+internal sealed class KeyService(IKeyStore store, IKeyRegistry registry, StateSync sync, TimeProvider timeProvider)
 {
     public async Task<(VirtualKey Key, string Secret)> CreateAsync(CreateKeyRequest request, CancellationToken cancellationToken)
     {
@@ -27,31 +31,25 @@ internal sealed class KeyService(IKeyStore store, KeyRegistry registry, TimeProv
             ToolPrefilter = request.ToolPrefilter,
         };
 
-        await store.InsertAsync(key, cancellationToken);
-        registry.Put(key);
+        await sync.ChangeAsync(StateChange.Key(key.Id), async ct =>
+        {
+            await store.InsertAsync(key, ct);
+            registry.Put(key);
+            return true;
+        }, cancellationToken);
         return (key, secret);
     }
 
     /// <summary>Applies a PATCH's settings together (routing, cache, tool prefiltering); null when no such key exists. Takes effect on the next call.</summary>
-    public async Task<VirtualKey?> UpdateSettingsAsync(string id, KeySettingsChange change, CancellationToken cancellationToken)
-    {
-        if (!await store.UpdateSettingsAsync(id, change with { Cache = change.Cache?.OrNullWhenEmpty() }, cancellationToken))
-        {
-            return null;
-        }
+    public Task<VirtualKey?> UpdateSettingsAsync(string id, KeySettingsChange change, CancellationToken cancellationToken) =>
+        sync.ChangeAsync(StateChange.Key(id), async ct =>
+            await store.UpdateSettingsAsync(id, change with { Cache = change.Cache?.OrNullWhenEmpty() }, ct) ? await ReloadAsync(id, ct) : null,
+            cancellationToken);
 
-        return await ReloadAsync(id, cancellationToken);
-    }
-
-    public async Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken)
-    {
-        if (!await store.RevokeAsync(id, timeProvider.GetUtcNow(), cancellationToken))
-        {
-            return null;
-        }
-
-        return await ReloadAsync(id, cancellationToken);
-    }
+    public Task<VirtualKey?> RevokeAsync(string id, CancellationToken cancellationToken) =>
+        sync.ChangeAsync(StateChange.Key(id), async ct =>
+            await store.RevokeAsync(id, timeProvider.GetUtcNow(), ct) ? await ReloadAsync(id, ct) : null,
+            cancellationToken);
 
     /// <summary>Reads a changed key back and puts it in the registry, so the change applies from the next call.</summary>
     private async Task<VirtualKey?> ReloadAsync(string id, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Gatehouse.Keys;
 /// Sets up the admin (master) key at start. <c>GATEHOUSE_MASTER_KEY</c> wins when set. Otherwise a
 /// key is generated on the first start, only its hash is stored, and it is printed once to the console.
 /// </summary>
-internal sealed partial class MasterKeyInitializer(IConfiguration configuration, ISettingsStore settings, KeyRegistry registry, ILogger<MasterKeyInitializer> logger)
+internal sealed partial class MasterKeyInitializer(IConfiguration configuration, ISettingsStore settings, IKeyRegistry registry, ILogger<MasterKeyInitializer> logger)
 {
     public const string EnvironmentVariable = "GATEHOUSE_MASTER_KEY";
     private const string SettingName = "master_key_hash";

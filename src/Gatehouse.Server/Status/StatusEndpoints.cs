@@ -20,7 +20,7 @@ internal static class StatusEndpoints
     }
 
     private static Ok<GatewayStatus> GetStatus(
-        RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience, CacheCounters cache, InFlightAnswers inFlight, DegradationState degradation,
+        RouteTableProvider routes, DeploymentStatsRegistry stats, DeploymentResilienceRegistry resilience, CacheCounters cache, IInFlightAnswers inFlight, DegradationState degradation,
         RequestRecordWriter records, IOptions<GatehouseOptions> options)
     {
         var deployments = routes.Current.Routes

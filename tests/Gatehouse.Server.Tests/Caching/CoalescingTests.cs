@@ -31,7 +31,7 @@ public sealed class CoalescingTests : IAsyncLifetime
 
     private static async Task WaitForCallersAsync(GatehouseServer server, int callers, bool exactly = false)
     {
-        var inFlight = server.GetService<InFlightAnswers>();
+        var inFlight = server.GetService<IInFlightAnswers>();
         while (exactly ? inFlight.WaitingCallers != callers : inFlight.WaitingCallers < callers)
         {
             await Task.Delay(10, Ct);
@@ -168,7 +168,7 @@ public sealed class CoalescingTests : IAsyncLifetime
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         var records = await server.WaitForRecordsAsync(3);
         Assert.All(records, r => Assert.Equal(499, r.StatusCode));
-        Assert.Equal(0, server.GetService<InFlightAnswers>().Count);
+        Assert.Equal(0, server.GetService<IInFlightAnswers>().Count);
         foreach (var call in calls)
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);

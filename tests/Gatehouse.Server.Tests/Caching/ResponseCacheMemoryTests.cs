@@ -21,7 +21,7 @@ public sealed class ResponseCacheMemoryTests
             o.TrackStatistics = true;
         });
         await using var provider = services.BuildServiceProvider();
-        var cache = new ResponseCache(provider.GetRequiredService<HybridCache>(), TimeProvider.System);
+        var cache = new ResponseCache(provider.GetRequiredService<HybridCache>(), new Gatehouse.SharedState.InProcessStateChangeBus(), TimeProvider.System);
         var body = new byte[2000];
 
         // 4 MB of answers into a 1 MB cache.

@@ -49,7 +49,7 @@ internal static class ExecutionFixture
 
     public static CallerIdentity CallerFor(GatehouseServer server, string secret)
     {
-        Assert.Equal(KeyCheck.Valid, server.GetService<KeyRegistry>().Check(secret, out var caller));
+        Assert.Equal(KeyCheck.Valid, server.GetService<IKeyRegistry>().Check(secret, out var caller));
         return caller!;
     }
 

@@ -102,4 +102,33 @@ public sealed class BackEndConfigurationTests
         Assert.Equal(30, options.Storage.PostgreSql.RecordRetentionDays);
         Assert.True(options.Storage.PostgreSql.UnloggedRecords);
     }
+
+    [Fact]
+    public void An_unparseable_redis_connection_string_names_the_key_and_hides_the_password()
+    {
+        var error = BuildFails("ConnectionStrings:Redis=127.0.0.1:6379,password=hunter2-secret,nonsense=1");
+
+        Assert.Contains("ConnectionStrings:Redis", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_redis_connection_string_with_no_server_names_the_key()
+    {
+        var error = BuildFails("ConnectionStrings:Redis=password=hunter2-secret");
+
+        Assert.Contains("ConnectionStrings:Redis", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_redis_does_not_stop_the_start()
+    {
+        // A port nobody listens on: the replica starts and applies the failure policy instead.
+        await using var server = await GatehouseServer.StartAsync(extraArgs: ["--ConnectionStrings:Redis=127.0.0.1:1,connectTimeout=200", "--Gatehouse:Redis:ConnectTimeoutMilliseconds=200"]);
+        using var client = server.CreateClient();
+        using var response = await client.GetAsync("v1/models", Ct);
+
+        Assert.True(response.IsSuccessStatusCode);
+    }
 }
