@@ -9,9 +9,12 @@ namespace Gatehouse.Storage.PostgreSql;
 /// DO NOTHING</c>: COPY is the fastest way in, and the INSERT keeps the write idempotent, since
 /// the record journal replays batches after a crash. Reads share <see cref="RequestRecordSql"/> with SQLite.
 /// </summary>
-internal sealed partial class PostgreSqlRequestRecordStore(PostgreSqlDatabase database) : IRequestRecordStore
+internal sealed partial class PostgreSqlRequestRecordStore(PostgreSqlDatabase database) : SqlRequestRecordStore
 {
-    public async Task InsertBatchAsync(IReadOnlyList<RequestRecord> records, CancellationToken cancellationToken)
+    protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => await database.OpenConnectionAsync(cancellationToken);
+
+    public override async Task InsertBatchAsync(IReadOnlyList<RequestRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
@@ -45,43 +48,11 @@ internal sealed partial class PostgreSqlRequestRecordStore(PostgreSqlDatabase da
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<RequestRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<RequestRecordRow>(new CommandDefinition(
-            RequestRecordSql.SelectById, new { Id = StorageValues.ToText(id) }, cancellationToken: cancellationToken));
-        return row?.ToRecord();
-    }
-
-    public async Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken)
-    {
-        var (sql, parameters, limit) = RequestRecordSql.BuildQuery(query);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RequestRecordRow>(
-            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return RequestRecordSql.ToPage(rows.AsList(), limit);
-    }
-
-    public Task<decimal> SumCostByKeyAsync(string keyId, DateTimeOffset from, CancellationToken cancellationToken) =>
-        SumCostAsync(RequestRecordSql.SumCostByKey, keyId, from, cancellationToken);
-
-    public Task<decimal> SumCostByOwnerAsync(string owner, DateTimeOffset from, CancellationToken cancellationToken) =>
-        SumCostAsync(RequestRecordSql.SumCostByOwner, owner, from, cancellationToken);
-
-    private async Task<decimal> SumCostAsync(string sql, string subject, DateTimeOffset from, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        // SUM(bigint) is numeric on PostgreSQL; Dapper converts it to the pico-dollar long.
-        var picoDollars = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            sql, new { Subject = subject, FromUs = StorageValues.ToUnixMicroseconds(from) }, cancellationToken: cancellationToken));
-        return StorageValues.FromPicoDollars(picoDollars);
-    }
-
     /// <summary>
     /// A committed transaction is already in PostgreSQL's write-ahead log and flushed (synchronous
     /// commit), so there is nothing to wait for. With <c>UnloggedRecords</c> the partitions have no
     /// WAL and a server crash empties them whatever is done here: that is the documented trade-off
     /// of the option (docs/storage.md), not something a checkpoint could fix.
     /// </summary>
-    public Task<bool> MakeDurableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+    public override Task<bool> MakeDurableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }

@@ -5,9 +5,12 @@ using Microsoft.Data.Sqlite;
 namespace Gatehouse.Storage.Sqlite;
 
 /// <summary>Request history in SQLite. Batches are written by one prepared statement in one transaction.</summary>
-internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) : IRequestRecordStore
+internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) : SqlRequestRecordStore
 {
-    public async Task InsertBatchAsync(IReadOnlyList<RequestRecord> records, CancellationToken cancellationToken)
+    protected override async Task<System.Data.Common.DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => await database.OpenConnectionAsync(cancellationToken);
+
+    public override async Task InsertBatchAsync(IReadOnlyList<RequestRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
@@ -28,43 +31,12 @@ internal sealed partial class SqliteRequestRecordStore(SqliteDatabase database) 
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<RequestRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<RequestRecordRow>(new CommandDefinition(
-            RequestRecordSql.SelectById, new { Id = StorageValues.ToText(id) }, cancellationToken: cancellationToken));
-        return row?.ToRecord();
-    }
-
-    public async Task<RequestRecordPage> QueryAsync(RequestRecordQuery query, CancellationToken cancellationToken)
-    {
-        var (sql, parameters, limit) = RequestRecordSql.BuildQuery(query);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<RequestRecordRow>(
-            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return RequestRecordSql.ToPage(rows.AsList(), limit);
-    }
-
-    public Task<decimal> SumCostByKeyAsync(string keyId, DateTimeOffset from, CancellationToken cancellationToken) =>
-        SumCostAsync(RequestRecordSql.SumCostByKey, keyId, from, cancellationToken);
-
-    public Task<decimal> SumCostByOwnerAsync(string owner, DateTimeOffset from, CancellationToken cancellationToken) =>
-        SumCostAsync(RequestRecordSql.SumCostByOwner, owner, from, cancellationToken);
-
-    private async Task<decimal> SumCostAsync(string sql, string subject, DateTimeOffset from, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var picoDollars = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            sql, new { Subject = subject, FromUs = StorageValues.ToUnixMicroseconds(from) }, cancellationToken: cancellationToken));
-        return StorageValues.FromPicoDollars(picoDollars);
-    }
-
     /// <summary>
     /// With <c>synchronous=NORMAL</c> a commit reaches the write-ahead log but is synced only at a
     /// checkpoint; a FULL checkpoint syncs the log and copies it into the database file. It waits
     /// (busy timeout) for other writers and reports busy if it could not finish.
     /// </summary>
-    public async Task<bool> MakeDurableAsync(CancellationToken cancellationToken)
+    public override async Task<bool> MakeDurableAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         using var command = connection.CreateCommand();
