@@ -39,7 +39,10 @@ internal static class PromptSchemaCheck
 
         try
         {
-            JsonSchema.FromText(schema.GetRawText());
+            // A registry of its own, as OutputValidator does: the default one is process-wide and not safe
+            // for concurrent builds (two hosts importing prompts at once corrupted its dictionary, and
+            // every later build in the process failed), and a prompt's $id must not clash with another's.
+            JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         }
         catch (Exception ex) when (ex is JsonSchemaException or JsonException or InvalidOperationException or ArgumentException)
         {
