@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Gatehouse.Anthropic;
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
@@ -60,7 +61,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         var tier = Usage.PriceTier.Standard;
         if (context.NativePassthrough)
         {
-            usage = AnthropicNativeUsage.FromMessage(json);
+            usage = AnthropicUsage.ReadTokenUsage(json);
         }
         else if (!OpenAIUsageReader.TryRead(json, out usage, out tier))
         {

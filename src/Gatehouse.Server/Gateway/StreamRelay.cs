@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Gatehouse.Anthropic;
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
@@ -222,11 +223,11 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
     /// <summary>An event of a stream passed through in Anthropic's own format: usage, terminator, errors.</summary>
     private void OnAnthropicEvent(StreamState state, ReadOnlySpan<byte> payload)
     {
-        switch (AnthropicNativeUsage.EventKind(payload))
+        switch (AnthropicStreamEvents.KindOf(payload))
         {
             case AnthropicEventKind.MessageStart:
             case AnthropicEventKind.MessageDelta:
-                state.Usage = AnthropicNativeUsage.FromMessage(payload, state.Usage ?? default);
+                state.Usage = AnthropicUsage.ReadTokenUsage(payload, state.Usage ?? default);
                 break;
             case AnthropicEventKind.MessageStop:
                 state.Done = true;
