@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Gatehouse.Caching;
 using Gatehouse.Gateway;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Microsoft.AspNetCore.Http;
@@ -70,5 +71,5 @@ public class CacheHitBenchmarks
     }
 
     private static GatewayContext Context(byte[] body) =>
-        new(new DefaultHttpContext(), new CallRequest(ApiOperation.ChatCompletions, ApiDialect.OpenAI, Guid.CreateVersion7(), 0) { Body = PooledBody.Unpooled(body) });
+        new(new DefaultHttpContext(), new CallRequest(ApiOperation.ChatCompletions, OpenAIChatDialect.Instance, Guid.CreateVersion7(), 0) { Body = PooledBody.Unpooled(body) });
 }
