@@ -12,23 +12,13 @@ namespace Gatehouse.Gateway.Dialects;
 /// <see cref="AnthropicNativeUpstream"/>); answers, streams and errors are translated back into
 /// Anthropic's shape, and a request Anthropic would refuse is answered in its words.
 /// </summary>
-internal sealed class AnthropicMessagesDialect : ClientDialect
+internal sealed class AnthropicMessagesDialect() : ClientDialect("Anthropic", "event: message_stop"u8.ToArray())
 {
     public static readonly AnthropicMessagesDialect Instance = new();
-
-    private static readonly byte[] s_messageStop = "event: message_stop"u8.ToArray();
-
-    private AnthropicMessagesDialect()
-    {
-    }
-
-    public override string Name => "Anthropic";
 
     public override NativeUpstream Native => AnthropicNativeUpstream.Instance;
 
     public override string EndpointName(ApiOperation operation) => "messages";
-
-    public override ReadOnlyMemory<byte> StreamEndMarker => s_messageStop;
 
     public override Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken) =>
         AnthropicErrorWriter.WriteResponseAsync(response, AnthropicError.FromOpenAI(error), cancellationToken);

@@ -14,19 +14,19 @@ namespace Gatehouse.Gateway.Dialects;
 /// (<see cref="Native"/>) how a provider that speaks the dialect itself is called and read. A new API
 /// shape is one new subclass and one endpoint that passes it in.
 /// </summary>
-internal abstract class ClientDialect
+internal abstract class ClientDialect(string name, byte[] streamEndMarker)
 {
     /// <summary>The dialect in the response cache's key: renaming it would orphan every stored answer.</summary>
-    public abstract string Name { get; }
+    public string Name { get; } = name;
+
+    /// <summary>The line that ends a stream in this dialect: after it, SDKs hand the answer over (see <see cref="AnswerCompletionGate"/>).</summary>
+    public ReadOnlyMemory<byte> StreamEndMarker { get; } = streamEndMarker;
 
     /// <summary>The provider side of native passthrough, when some providers speak this dialect themselves; null when every call is translated.</summary>
     public virtual NativeUpstream? Native => null;
 
     /// <summary>The record's <c>endpoint</c>: what the client called.</summary>
     public abstract string EndpointName(ApiOperation operation);
-
-    /// <summary>The line that ends a stream in this dialect: after it, SDKs hand the answer over (see <see cref="AnswerCompletionGate"/>).</summary>
-    public abstract ReadOnlyMemory<byte> StreamEndMarker { get; }
 
     /// <summary>Writes an error response in this dialect's shape.</summary>
     public abstract Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken);

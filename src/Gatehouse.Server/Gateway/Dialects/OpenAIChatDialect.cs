@@ -9,21 +9,11 @@ namespace Gatehouse.Gateway.Dialects;
 /// <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>: the pipeline's own format, so bodies,
 /// answers and streams pass through as they are, and errors are OpenAI's <c>{"error":{…}}</c>.
 /// </summary>
-internal sealed class OpenAIChatDialect : ClientDialect
+internal sealed class OpenAIChatDialect() : ClientDialect("OpenAI", "data: [DONE]"u8.ToArray())
 {
     public static readonly OpenAIChatDialect Instance = new();
 
-    private static readonly byte[] s_done = "data: [DONE]"u8.ToArray();
-
-    private OpenAIChatDialect()
-    {
-    }
-
-    public override string Name => "OpenAI";
-
     public override string EndpointName(ApiOperation operation) => operation.RecordName();
-
-    public override ReadOnlyMemory<byte> StreamEndMarker => s_done;
 
     public override Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken) =>
         OpenAIErrorWriter.WriteResponseAsync(response, error, cancellationToken);
