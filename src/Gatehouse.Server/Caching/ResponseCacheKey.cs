@@ -23,7 +23,7 @@ internal static class ResponseCacheKey
     {
         var body = (context.Call.ClientBody ?? context.Call.Body)!.Memory;
         var buffer = new ArrayBufferWriter<byte>(body.Length + 128);
-        buffer.Write(Encoding.UTF8.GetBytes($"{Version}\n{space}\n{context.Call.Dialect}\n{context.Call.EndpointName}\n"));
+        buffer.Write(Encoding.UTF8.GetBytes($"{Version}\n{space}\n{context.Call.Dialect.Name}\n{context.Call.EndpointName}\n"));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             CanonicalJson.Write(body, writer, s_ignoredTopLevel);

@@ -1,4 +1,5 @@
 using Gatehouse.Gateway;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.Providers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
@@ -47,7 +48,7 @@ internal sealed class PipelineClient(GatewayPipeline pipeline)
         var inProcess = new InProcessCall(call.Caller);
         http.Features.Set(inProcess);
 
-        await pipeline.InvokeAsync(http, operation);
+        await pipeline.InvokeAsync(http, operation, OpenAIChatDialect.Instance);
         await response.CompleteAsync();
         return new PipelineAnswer(captured.StatusCode, captured.Headers, captured.Body, response.BodyAborted, inProcess.Record);
     }

@@ -7,7 +7,7 @@ namespace Gatehouse.Gateway;
 /// client see its answer as complete, until <see cref="ReleaseAsync"/>, which the recording stage
 /// calls once the call's record is in the journal: for a body of declared length, the write that
 /// reaches that length; for an event stream, everything from its terminating event on
-/// (<c>data: [DONE]</c>, <c>event: message_stop</c>), which SDKs treat as the end of the answer
+/// (the dialect's <see cref="Dialects.ClientDialect.StreamEndMarker"/>: <c>data: [DONE]</c>, <c>event: message_stop</c>), which SDKs treat as the end of the answer
 /// without waiting for the connection. A process killed at any moment before then leaves its
 /// client with a cut answer, an error in every SDK, never a complete answer without a record.
 /// Everything else passes straight through, flushes included, so streams are not delayed.
@@ -22,16 +22,6 @@ internal sealed class AnswerCompletionGate(Stream inner, HttpResponse response, 
     private long _written;
     private bool _atLineStart = true;
     private bool _released;
-
-    /// <summary>The line that ends a stream in the client's dialect: after it, SDKs hand the answer over.</summary>
-    public static ReadOnlyMemory<byte> StreamEndMarker(ApiDialect dialect) => dialect switch
-    {
-        ApiDialect.Anthropic => s_messageStop,
-        _ => s_done,
-    };
-
-    private static readonly byte[] s_done = "data: [DONE]"u8.ToArray();
-    private static readonly byte[] s_messageStop = "event: message_stop"u8.ToArray();
 
     /// <summary>True once the completing bytes are held: the answer is written, its end is waiting for the record.</summary>
     public bool HoldsCompletion { get; private set; }

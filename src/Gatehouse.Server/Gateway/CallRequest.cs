@@ -1,3 +1,4 @@
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.Keys;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
@@ -12,10 +13,10 @@ namespace Gatehouse.Gateway;
 /// with a copy, so a nested run (the cache's producing call) can share its parent's request, and a
 /// tool round takes a copy with its own, narrowed body, without either seeing the other's changes.
 /// </summary>
-internal sealed record CallRequest(ApiOperation Operation, ApiDialect Dialect, Guid RequestId, long StartTimestamp)
+internal sealed record CallRequest(ApiOperation Operation, ClientDialect Dialect, Guid RequestId, long StartTimestamp)
 {
     /// <summary>The record's <c>endpoint</c>: what the client called.</summary>
-    public string EndpointName => Dialect == ApiDialect.Anthropic ? "messages" : Operation.RecordName();
+    public string EndpointName => Dialect.EndpointName(Operation);
 
     /// <summary>Set by authentication.</summary>
     public CallerIdentity? Caller { get; init; }
@@ -34,7 +35,7 @@ internal sealed record CallRequest(ApiOperation Operation, ApiDialect Dialect, G
 
     public ParsedRequest? Request { get; init; }
 
-    /// <summary>The client's own body when it was translated (Anthropic dialect), for native passthrough.</summary>
+    /// <summary>The client's own body when it was translated (<see cref="ClientDialect.TranslatesAnswers"/>), for native passthrough.</summary>
     public PooledBody? ClientBody { get; init; }
 
     /// <summary>The model as the client named it, for answers in the client's dialect.</summary>

@@ -207,7 +207,7 @@ internal sealed class ForwardingStage(
     /// <summary>Sends the call to the deployment and relays its answer; returns the failure another try may still recover from, null when the client was answered.</summary>
     private async Task<AttemptFailure?> AttemptAsync(GatewayContext context, Deployment deployment)
     {
-        context.NativePassthrough = context.Call.ClientBody is not null && deployment.Provider is IAnthropicNativeProvider;
+        context.NativeUpstream = context.Call.ClientBody is not null && context.Call.Dialect.Native is { } native && native.Serves(deployment.Provider) ? native : null;
         using var upstreamBody = context.NativePassthrough
             ? RequestRewriter.RewriteModel(context.Call.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
             : RequestRewriter.Rewrite(context.Call.Body!.Memory.Span, context.Call.Request!, deployment.UpstreamModelJson);
@@ -223,7 +223,7 @@ internal sealed class ForwardingStage(
         try
         {
             response = context.NativePassthrough
-                ? await ((IAnthropicNativeProvider)deployment.Provider).SendNativeAsync(upstreamBody!.Memory, context.Http.Request.Headers, untilHeaders)
+                ? await context.NativeUpstream!.SendAsync(deployment.Provider, upstreamBody!.Memory, context.Http.Request.Headers, untilHeaders)
                 : await deployment.Provider.SendAsync(
                     new ProviderRequest(context.Call.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
         }

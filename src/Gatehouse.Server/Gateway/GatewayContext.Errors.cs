@@ -1,4 +1,3 @@
-using Gatehouse.Anthropic.Inbound;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Gatehouse.Resilience;
@@ -62,12 +61,5 @@ internal sealed partial class GatewayContext
     }
 
     /// <summary>Writes an error response in the client's dialect (without touching the outcome).</summary>
-    public Task WriteErrorAsync(OpenAIError error) => Call.Dialect switch
-    {
-        ApiDialect.Anthropic => AnthropicErrorWriter.WriteResponseAsync(Http.Response, ToAnthropic(error), Aborted),
-        _ => OpenAIErrorWriter.WriteResponseAsync(Http.Response, error, Aborted),
-    };
-
-    public static AnthropicError ToAnthropic(OpenAIError error) =>
-        new(error.StatusCode, AnthropicError.TypeForStatus(error.StatusCode), error.Message);
+    public Task WriteErrorAsync(OpenAIError error) => Call.Dialect.WriteErrorAsync(Http.Response, error, Aborted);
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.Providers;
 using Gatehouse.Routing;
 
@@ -12,7 +13,7 @@ namespace Gatehouse.Gateway;
 /// </summary>
 internal sealed partial class GatewayContext(HttpContext http, CallRequest call)
 {
-    public GatewayContext(HttpContext http, ApiOperation operation, ApiDialect dialect, Guid requestId, long startTimestamp)
+    public GatewayContext(HttpContext http, ApiOperation operation, ClientDialect dialect, Guid requestId, long startTimestamp)
         : this(http, new CallRequest(operation, dialect, requestId, startTimestamp))
     {
     }
@@ -35,8 +36,14 @@ internal sealed partial class GatewayContext(HttpContext http, CallRequest call)
     /// <summary>Set once the call moved to a dedicated chain (context window, content policy), so it moves at most once.</summary>
     public bool UsingDedicatedChain { get; set; }
 
+    /// <summary>Set when the current attempt goes to a provider in the client's own dialect, untranslated both ways.</summary>
+    public NativeUpstream? NativeUpstream { get; set; }
+
     /// <summary>True when the current attempt goes to a provider in the client's own dialect, untranslated both ways.</summary>
-    public bool NativePassthrough { get; set; }
+    public bool NativePassthrough => NativeUpstream is not null;
+
+    /// <summary>True when the current attempt's OpenAI answer must be translated into the client's dialect.</summary>
+    public bool AnswerTranslated => Call.Dialect.TranslatesAnswers && !NativePassthrough;
 
     /// <summary>True when the route has a dedicated fallback chain for this refusal that has not been used yet (and the call may leave its first deployment).</summary>
     public bool HasChainFor(UpstreamFailure refusal) => !UsingDedicatedChain && Routing.Fallback != false && refusal switch

@@ -1,3 +1,4 @@
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.Hosting;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
@@ -10,9 +11,9 @@ internal static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/chat/completions", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.ChatCompletions))
+        endpoints.MapPost("/v1/chat/completions", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.ChatCompletions, OpenAIChatDialect.Instance))
             .WithTags("OpenAI");
-        endpoints.MapPost("/v1/embeddings", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.Embeddings))
+        endpoints.MapPost("/v1/embeddings", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.Embeddings, OpenAIChatDialect.Instance))
             .WithTags("OpenAI");
         endpoints.MapGet("/v1/models", ModelsEndpoint.ListAsync).WithTags("OpenAI");
         endpoints.MapGet("/v1/models/{**model}", ModelsEndpoint.GetAsync).WithTags("OpenAI");

@@ -1,3 +1,4 @@
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.Providers;
 
 namespace Gatehouse.Gateway;
@@ -21,6 +22,6 @@ internal sealed class GatewayPipeline
         _entry = next;
     }
 
-    public Task InvokeAsync(HttpContext http, ApiOperation operation, ApiDialect dialect = ApiDialect.OpenAI) =>
+    public Task InvokeAsync(HttpContext http, ApiOperation operation, ClientDialect dialect) =>
         _entry(new GatewayContext(http, operation, dialect, Guid.CreateVersion7(), _timeProvider.GetTimestamp()));
 }

@@ -1,5 +1,6 @@
 using Gatehouse.Anthropic.Inbound;
 using Gatehouse.Configuration;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.Hosting;
 using Gatehouse.Keys;
 using Gatehouse.OpenAI;
@@ -20,7 +21,7 @@ internal static class MessagesEndpoints
     public static IEndpointRouteBuilder MapMessagesEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/v1/messages", static (HttpContext context, GatewayPipeline pipeline) =>
-            pipeline.InvokeAsync(context, ApiOperation.ChatCompletions, ApiDialect.Anthropic)).WithTags("Anthropic");
+            pipeline.InvokeAsync(context, ApiOperation.ChatCompletions, AnthropicMessagesDialect.Instance)).WithTags("Anthropic");
         endpoints.MapPost("/v1/messages/count_tokens", CountTokensAsync).WithTags("Anthropic");
         return endpoints;
     }
@@ -81,5 +82,5 @@ internal static class MessagesEndpoints
     }
 
     private static Task WriteAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken) =>
-        AnthropicErrorWriter.WriteResponseAsync(response, GatewayContext.ToAnthropic(error), cancellationToken);
+        AnthropicMessagesDialect.Instance.WriteErrorAsync(response, error, cancellationToken);
 }

@@ -1,4 +1,3 @@
-using Gatehouse.Anthropic.Inbound;
 using Gatehouse.Configuration;
 using Gatehouse.Hosting;
 using Gatehouse.OpenAI;
@@ -9,7 +8,7 @@ namespace Gatehouse.Gateway;
 /// <summary>
 /// Reads the body into a pooled buffer, enforcing the size limit (413), checks that its text is
 /// sound (valid UTF-8, no lone surrogate escape: <see cref="RequestJson"/>) before anything reads a
-/// value from it, translates it to OpenAI's format when the client speaks another dialect, and
+/// value from it, translates it to OpenAI's format when the client speaks another dialect (<see cref="Dialects.ClientDialect.ToOpenAIBodyAsync"/>), and
 /// validates it (400) without building a DOM. The buffer lives until the call is done.
 /// </summary>
 internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> options) : IGatewayStage
@@ -64,19 +63,17 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
 
         if (RequestJson.FindTextError(body.Memory.Span) is { } textError)
         {
-            await (context.Call.Dialect == ApiDialect.Anthropic
-                ? RejectAnthropicAsync(context, AnthropicError.InvalidJson(textError))
-                : context.RejectAsync(OpenAIError.InvalidJson(textError)));
+            await context.Call.Dialect.RejectUnsoundTextAsync(context, textError);
             return;
         }
 
-        using var translated = context.Call.Dialect == ApiDialect.Anthropic ? await TranslateAnthropicAsync(context, body) : null;
-        if (context.Call.Dialect == ApiDialect.Anthropic && translated is null)
+        var openAIBody = await context.Call.Dialect.ToOpenAIBodyAsync(context, body);
+        if (openAIBody is null)
         {
             return;
         }
 
-        var openAIBody = translated ?? body;
+        using var translated = ReferenceEquals(openAIBody, body) ? null : openAIBody;
         var parsed = OpenAIRequestReader.Read(
             openAIBody.Memory.Span, context.Call.Operation, out var error, translated is null ? RequestJson.MaxDepth : RequestJson.DerivedMaxDepth);
         if (parsed is null)
@@ -96,25 +93,4 @@ internal sealed class RequestReadingStage(IOptionsMonitor<GatehouseOptions> opti
     /// </summary>
     private static bool IsUploadCut(BadHttpRequestException ex) =>
         ex.Message.StartsWith("Unexpected end of request content", StringComparison.Ordinal);
-
-    /// <summary>Anthropic Messages → OpenAI chat body; a request Anthropic would reject is answered here in its words.</summary>
-    private static async Task<PooledBody?> TranslateAnthropicAsync(GatewayContext context, PooledBody body)
-    {
-        var translated = MessagesRequestTranslator.Translate(body.Memory, out var anthropicError);
-        if (translated is not null)
-        {
-            context.Call = context.Call with { ClientModel = translated.Model };
-            return PooledBody.Unpooled(translated.OpenAIBody);
-        }
-
-        await RejectAnthropicAsync(context, anthropicError!);
-        return null;
-    }
-
-    /// <summary>A request Anthropic would refuse, answered and recorded in its words.</summary>
-    private static Task RejectAnthropicAsync(GatewayContext context, AnthropicError error)
-    {
-        context.Outcome.Fail(error.StatusCode, error.Type, error.Message);
-        return AnthropicErrorWriter.WriteResponseAsync(context.Http.Response, error, context.Aborted);
-    }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Gatehouse.Anthropic.Inbound;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Gatehouse.Resilience;
@@ -60,7 +60,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         var tier = Usage.PriceTier.Standard;
         if (context.NativePassthrough)
         {
-            usage = AnthropicNativeUsage.FromMessage(json);
+            usage = context.NativeUpstream!.ReadUsage(json);
         }
         else if (!OpenAIUsageReader.TryRead(json, out usage, out tier))
         {
@@ -92,7 +92,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         if (failure is null && FailureClassification.ClassifyRefusal(status, code, message) is { } refusal && context.HasChainFor(refusal))
         {
             // The alias has a dedicated chain for this refusal: hold it back (passed on unchanged if the chain fails too).
-            var original = context.Call.Dialect == ApiDialect.OpenAI || context.NativePassthrough
+            var original = !context.AnswerTranslated
                 ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
                 : null;
             return await context.AttemptFailedAsync(refusal, message ?? $"The upstream refused the request ({status}).", passOn: original);
@@ -108,7 +108,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         // Retryable or worth a fallback: held back. If nothing else answers, a 429 (or any error of an
         // upstream that speaks the client's own dialect) is passed on unchanged; a 5xx becomes 502/503,
         // and a 401 never reaches the client (its SDK would blame the client's key, which was fine).
-        var speaksClientDialect = context.Call.Dialect == ApiDialect.OpenAI || context.NativePassthrough;
+        var speaksClientDialect = !context.AnswerTranslated;
         var passOn = held != UpstreamFailure.AuthenticationFailed && (held == UpstreamFailure.RateLimited || context.NativePassthrough) && speaksClientDialect
             ? new PassOnResponse(status, body.Memory.ToArray(), upstream.Content.Headers.ContentType?.ToString())
             : null;
@@ -126,7 +126,7 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
         _ => null,
     };
 
-    /// <summary>Writes the answer (or a 4xx in the upstream's words); null, or the failure when an Anthropic-dialect answer cannot be translated.</summary>
+    /// <summary>Writes the answer (or a 4xx in the upstream's words) in the client's dialect; null, or the failure when the answer cannot be translated.</summary>
     private static async Task<AttemptFailure?> WriteAsync(GatewayContext context, HttpResponseMessage upstream, int status, PooledBody body)
     {
         var response = context.Http.Response;
@@ -136,44 +136,9 @@ internal sealed class ResponseRelay(UsageMeter meter, SecretScrubber scrubber)
             UsageMeter.WriteHeaders(context);
         }
 
-        if (context.Call.Dialect == ApiDialect.Anthropic && !context.NativePassthrough)
-        {
-            return await WriteAnthropicAsync(context, status, body);
-        }
-
-        response.StatusCode = status;
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body.Memory, context.Aborted);
-        return null;
-    }
-
-    /// <summary>The OpenAI answer (or the upstream's OpenAI error) in Anthropic's shape.</summary>
-    private static async Task<AttemptFailure?> WriteAnthropicAsync(GatewayContext context, int status, PooledBody body)
-    {
-        var response = context.Http.Response;
-        byte[] translated;
-        if (status is >= 200 and < 300)
-        {
-            var message = MessagesResponseTranslator.Translate(body.Memory, context.Call.ClientModel ?? context.Call.Request!.Model);
-            if (message is null)
-            {
-                return await context.AttemptFailedAsync(UpstreamFailure.MalformedResponse, "The upstream answer is not a chat completion.");
-            }
-
-            translated = message;
-        }
-        else
-        {
-            var error = AnthropicErrorWriter.FromOpenAIError(status, body.Memory.Span);
-            status = error.StatusCode;
-            translated = AnthropicErrorWriter.ToJson(error);
-        }
-
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = translated.Length;
-        await response.Body.WriteAsync(translated, context.Aborted);
-        return null;
+        return context.NativePassthrough
+            ? await ClientDialect.WriteAsIsAsync(context, status, body)
+            : await context.Call.Dialect.WriteAnswerAsync(context, status, body);
     }
 
     private static async Task<PooledBody?> ReadAllAsync(HttpResponseMessage upstream, CancellationToken cancellationToken)

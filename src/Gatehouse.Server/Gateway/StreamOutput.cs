@@ -1,13 +1,13 @@
 using System.IO.Pipelines;
-using Gatehouse.Anthropic.Inbound;
 
 namespace Gatehouse.Gateway;
 
 /// <summary>
 /// Where a relayed stream goes. Nothing is sent until the first event is written: only then are
 /// the status and headers set (so an earlier failure can still be an ordinary error response).
-/// For the Anthropic dialect the OpenAI events go through a pipe into the translator, and a pump
-/// copies its Anthropic events to the client as they come out.
+/// When the client's dialect translates answers (<see cref="GatewayContext.AnswerTranslated"/>) the
+/// OpenAI events go through a pipe into the dialect's translator, and a pump copies its events to
+/// the client as they come out.
 /// </summary>
 internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage upstream) : IAsyncDisposable
 {
@@ -42,13 +42,13 @@ internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage u
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        if (context.Call.Dialect != ApiDialect.Anthropic || context.NativePassthrough)
+        if (!context.AnswerTranslated)
         {
             return response.BodyWriter;
         }
 
         _pipe = new Pipe();
-        _pump = PumpAsync(new MessagesStreamTranslator(_pipe.Reader.AsStream(), context.Call.ClientModel ?? context.Call.Request!.Model), response, context.Aborted);
+        _pump = PumpAsync(context.Call.Dialect.TranslateStream(_pipe.Reader.AsStream(), context.Call), response, context.Aborted);
         return _pipe.Writer;
     }
 

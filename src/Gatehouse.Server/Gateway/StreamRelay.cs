@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Gatehouse.Anthropic.Inbound;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
 using Gatehouse.Resilience;
@@ -47,9 +47,9 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         context.Outcome.ErrorMessage = message;
         if (!state.UpstreamErrorForwarded)
         {
-            if (context.NativePassthrough)
+            if (context.NativeUpstream is { } native)
             {
-                AnthropicErrorWriter.WriteStreamEvent(output.Writer, GatewayContext.ToAnthropic(error));
+                native.WriteStreamError(output.Writer, error);
             }
             else
             {
@@ -187,9 +187,9 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         }
 
         context.Outcome.TimeToFirstTokenMs ??= timeProvider.GetElapsedTime(context.Call.StartTimestamp).TotalMilliseconds;
-        if (context.NativePassthrough)
+        if (context.NativeUpstream is { } native)
         {
-            OnAnthropicEvent(state, payload);
+            OnNativeEvent(native, state, payload);
             return true;
         }
 
@@ -219,19 +219,20 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         return true;
     }
 
-    /// <summary>An event of a stream passed through in Anthropic's own format: usage, terminator, errors.</summary>
-    private void OnAnthropicEvent(StreamState state, ReadOnlySpan<byte> payload)
+    /// <summary>An event of a stream passed through in the client's own dialect: usage, terminator, errors.</summary>
+    private void OnNativeEvent(NativeUpstream native, StreamState state, ReadOnlySpan<byte> payload)
     {
-        switch (AnthropicNativeUsage.EventKind(payload))
+        var usage = state.Usage;
+        var kind = native.ReadStreamEvent(payload, ref usage);
+        state.Usage = usage;
+        switch (kind)
         {
-            case AnthropicEventKind.MessageStart:
-            case AnthropicEventKind.MessageDelta:
-                state.Usage = AnthropicNativeUsage.FromMessage(payload, state.Usage ?? default);
+            case NativeStreamEvent.Usage:
                 break;
-            case AnthropicEventKind.MessageStop:
+            case NativeStreamEvent.End:
                 state.Done = true;
                 break;
-            case AnthropicEventKind.Error:
+            case NativeStreamEvent.Error:
                 state.UpstreamErrorForwarded = true;
                 state.Fail(UpstreamFailure.StreamError, scrubber.ScrubOrNull(SseEvents.ErrorMessage(payload)) ?? "The upstream reported an error inside the stream.");
                 break;

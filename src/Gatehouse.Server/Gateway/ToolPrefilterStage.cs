@@ -18,9 +18,10 @@ namespace Gatehouse.Gateway;
 /// tools added, at most <c>Search:MaxRounds</c> times, the last time with every tool; the client
 /// sees only the final answer. Usage and cost are the sum of the rounds. Runs before the budget
 /// stage so every round reserves and settles its own cost. A call whose tools are all kept goes
-/// through unchanged. <c>/v1/messages</c> calls are filtered in their own Anthropic shape
-/// (<see cref="AnthropicToolRequestReader"/>, <see cref="ToolRoundBody"/>) and their answers, which
-/// reach this stage in Anthropic's shape, are searched for the search call in that shape.
+/// through unchanged. A call is filtered in its client's own dialect
+/// (<see cref="Dialects.ClientDialect.ReadTools"/>, <see cref="Dialects.ClientDialect.NarrowTools"/>): a
+/// <c>/v1/messages</c> call in Anthropic's shape, and its answers, which reach this stage in that
+/// shape, are searched for the search call in it.
 /// </summary>
 internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCache profiles, ToolEmbedder embedder, IOptionsMonitor<GatehouseOptions> options, TimeProvider timeProvider) : IGatewayStage
 {
@@ -71,16 +72,16 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
         var (searchTool, searchTokens) = searchToolFor;
         var canSearch = searchTool is not null;
         var stream = context.Call.Request!.Stream;
-        var anthropic = context.Call.Dialect == ApiDialect.Anthropic;
+        var dialect = context.Call.Dialect;
         for (var round = 0; ; round++)
         {
             var everyTool = Array.TrueForAll(sent, static s => s);
             var offerSearch = canSearch && !everyTool && round < search.MaxRounds;
-            using var narrowed = everyTool ? null : ToolRoundBody.Narrow(context, request, sent, offerSearch ? searchTool : null);
+            using var narrowed = everyTool ? null : dialect.NarrowTools(context.Call, request, sent, offerSearch ? searchTool : null);
             accounting.Sent = sent.Count(static s => s);
             accounting.SentTokens = TokenMath.Add(accounting.SentTokens, TokenMath.Add(request.TokensOf(sent), offerSearch ? searchTokens : 0));
 
-            var watcher = stream && offerSearch ? new SearchCallReader.StreamWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer, anthropic) : null;
+            var watcher = stream && offerSearch ? dialect.SearchWatcher(search.Name, search.StreamHoldback == ToolStreamHoldback.WholeAnswer) : null;
             var held = new HeldAnswer(context.Http, watcher, response => BeforeRelease(context, response, accounting));
             var (roundHttp, roundResponse) = VirtualResponse.CreateContext(context.Http.Request, held, context.Aborted);
             // The round's own request (the narrowed tools; a translated call's client body narrowed alongside) and outcome.
@@ -97,7 +98,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
                 context.Outcome.Add(roundContext.Outcome);
             }
 
-            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name, anthropic) : null;
+            var query = offerSearch && !held.Released ? SearchQueryOf(held, roundResponse.BodyAborted, roundContext, search.Name) : null;
             if (query is null)
             {
                 await held.ReleaseAsync();
@@ -123,7 +124,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     }
 
     /// <summary>The search text when the held answer is a successful call of the search function; null when it is the answer.</summary>
-    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName, bool anthropic)
+    private static string? SearchQueryOf(HeldAnswer held, bool bodyAborted, GatewayContext round, string searchName)
     {
         if (round.Outcome.ErrorClass is not null || held.StatusCode != StatusCodes.Status200OK || bodyAborted)
         {
@@ -132,7 +133,7 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
 
         return held.Watcher is { } watcher
             ? watcher.Decision == StreamDecision.Search ? watcher.Query : null
-            : anthropic ? SearchCallReader.FromMessage(held.HeldBody, searchName) : SearchCallReader.FromCompletion(held.HeldBody, searchName);
+            : round.Call.Dialect.FindSearchCall(held.HeldBody, searchName);
     }
 
     /// <summary>
@@ -140,14 +141,9 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
     /// <c>/v1/messages</c> body in Anthropic's shape (not its OpenAI translation, so its own bytes
     /// can be narrowed and passed through to an Anthropic deployment). Null when there is nothing to filter.
     /// </summary>
-    private ToolRequest? Read(GatewayContext context) => context.Call.Dialect switch
-    {
-        ApiDialect.OpenAI => ToolRequestReader.Read(context.Call.Body!.Memory.Span, profiles, context.Aborted),
-        ApiDialect.Anthropic when context.Call.ClientBody is not null => AnthropicToolRequestReader.Read(context.Call.ClientBody.Memory.Span, profiles, context.Aborted),
-        _ => null,
-    };
+    private ToolRequest? Read(GatewayContext context) =>
+        context.Call.Dialect.ToolBody(context.Call) is { } body ? context.Call.Dialect.ReadTools(body.Memory.Span, profiles, context.Aborted) : null;
 
-    /// <summary>The body the call's <see cref="ToolRequest"/> was read from (its byte ranges point into it).</summary>
     /// <summary>The search function in the client's dialect and its tokens; none (null, 0) when it cannot be offered: searching is off, <c>tool_choice</c> rules it out, or a client tool has its name.</summary>
     private static (byte[]? Json, int Tokens) SearchToolFor(GatewayContext context, ToolRequest request, ToolPrefilter.Compiled compiled)
     {
@@ -157,12 +153,11 @@ internal sealed class ToolPrefilterStage(ToolPrefilter prefilter, ToolProfileCac
             return (null, 0);
         }
 
-        return context.Call.Dialect == ApiDialect.Anthropic
-            ? (compiled.AnthropicSearchToolJson, compiled.AnthropicSearchToolTokens)
-            : (compiled.SearchToolJson, compiled.SearchToolTokens);
+        return context.Call.Dialect.SearchTool(compiled);
     }
 
-    private static PooledBody ToolSource(GatewayContext context) => context.Call.Dialect == ApiDialect.Anthropic ? context.Call.ClientBody! : context.Call.Body!;
+    /// <summary>The body the call's <see cref="ToolRequest"/> was read from (its byte ranges point into it).</summary>
+    private static PooledBody ToolSource(GatewayContext context) => context.Call.Dialect.ToolBody(context.Call)!;
 
     private static void BeforeRelease(GatewayContext context, HttpResponse response, ToolAccounting accounting)
     {

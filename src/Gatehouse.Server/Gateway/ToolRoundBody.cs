@@ -1,17 +1,15 @@
-using Gatehouse.Anthropic.Inbound;
 using Gatehouse.Hosting;
 using Gatehouse.OpenAI;
-using Gatehouse.Tools;
+using Gatehouse.Providers;
 
 namespace Gatehouse.Gateway;
 
 /// <summary>
-/// The bodies one round of a prefiltered call sends (see <see cref="ToolPrefilterStage"/>). An OpenAI
-/// call's body is narrowed in place. A <c>/v1/messages</c> call carries two bodies: the client's own
-/// Anthropic body, which an Anthropic deployment receives untranslated, and its OpenAI translation for
-/// every other provider. The tools are narrowed in the client's body (byte for byte, like OpenAI's) and
-/// that body is translated again, so both forms always carry the same tools, translated by the one
-/// translator the request reading stage uses.
+/// The bodies one round of a prefiltered call sends (see <see cref="ToolPrefilterStage"/>), narrowed
+/// by the client's dialect (<see cref="Dialects.ClientDialect.NarrowTools"/>). An OpenAI call's body
+/// is narrowed in place. A translated call (<c>/v1/messages</c>) carries two bodies: the client's own
+/// body, which a deployment in that dialect receives untranslated, and its OpenAI translation for
+/// every other provider; both always carry the same tools.
 /// </summary>
 internal sealed class ToolRoundBody : IDisposable
 {
@@ -22,31 +20,17 @@ internal sealed class ToolRoundBody : IDisposable
         Request = request;
     }
 
-    /// <summary>The OpenAI chat body the pipeline reads and non-Anthropic providers receive.</summary>
+    /// <summary>The OpenAI chat body the pipeline reads and providers that do not speak the client's dialect receive.</summary>
     public PooledBody Body { get; }
 
-    /// <summary>The narrowed Anthropic body (for native passthrough); null for OpenAI calls.</summary>
+    /// <summary>The narrowed body in the client's dialect (for native passthrough); null for OpenAI calls.</summary>
     public PooledBody? ClientBody { get; }
 
     public ParsedRequest Request { get; }
 
-    /// <summary>The call's bodies with only the <paramref name="sent"/> tools (and <paramref name="searchTool"/>, in the client's dialect, last).</summary>
-    public static ToolRoundBody Narrow(GatewayContext context, ToolRequest request, bool[] sent, byte[]? searchTool)
-    {
-        if (context.Call.Dialect != ApiDialect.Anthropic)
-        {
-            var narrowed = ToolBodyWriter.Write(context.Call.Body!.Memory.Span, request, sent, searchTool);
-            return new ToolRoundBody(narrowed, null, OpenAIRequestReader.Read(narrowed.Memory.Span, context.Call.Operation, out _, RequestJson.DerivedMaxDepth)!);
-        }
-
-        var client = ToolBodyWriter.Write(context.Call.ClientBody!.Memory.Span, request, sent, searchTool);
-
-        // The client's body translated once already; the same body with fewer tools and one well-formed tool more cannot fail to.
-        var translated = MessagesRequestTranslator.Translate(client.Memory, out var error)
-            ?? throw new InvalidOperationException($"A narrowed Messages body no longer translates: {error?.Message}");
-        var body = PooledBody.Unpooled(translated.OpenAIBody);
-        return new ToolRoundBody(body, client, OpenAIRequestReader.Read(body.Memory.Span, context.Call.Operation, out _, RequestJson.DerivedMaxDepth)!);
-    }
+    /// <summary>A round's bodies: the narrowed OpenAI <paramref name="body"/>, read as the pipeline reads a derived body, and the client's own.</summary>
+    public static ToolRoundBody Create(PooledBody body, PooledBody? clientBody, ApiOperation operation) =>
+        new(body, clientBody, OpenAIRequestReader.Read(body.Memory.Span, operation, out _, RequestJson.DerivedMaxDepth)!);
 
     public void Dispose()
     {

@@ -1,5 +1,4 @@
-using Gatehouse.Anthropic.Inbound;
-using Gatehouse.Gateway;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.OpenAI;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -17,18 +16,16 @@ internal static class ErrorResponses
 
     public static bool IsOpenAI(PathString path) => path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The dialect whose endpoints live under <paramref name="path"/>; null outside <c>/v1</c>.</summary>
+    private static ClientDialect? DialectOf(PathString path) =>
+        IsAnthropic(path) ? AnthropicMessagesDialect.Instance : IsOpenAI(path) ? OpenAIChatDialect.Instance : null;
+
     /// <summary>Writes <paramref name="error"/> in the dialect of the request's path; <paramref name="title"/> is the ProblemDetails title (default: the status's reason phrase).</summary>
     public static Task WriteAsync(HttpContext context, OpenAIError error, string? title = null)
     {
-        var path = context.Request.Path;
-        if (IsAnthropic(path))
+        if (DialectOf(context.Request.Path) is { } dialect)
         {
-            return AnthropicErrorWriter.WriteResponseAsync(context.Response, GatewayContext.ToAnthropic(error), context.RequestAborted);
-        }
-
-        if (IsOpenAI(path))
-        {
-            return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
+            return dialect.WriteErrorAsync(context.Response, error, context.RequestAborted);
         }
 
         return TypedResults.Problem(statusCode: error.StatusCode, title: title ?? ReasonPhrases.GetReasonPhrase(error.StatusCode), detail: error.Message)

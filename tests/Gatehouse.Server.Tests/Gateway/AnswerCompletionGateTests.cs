@@ -1,5 +1,6 @@
 using System.Text;
 using Gatehouse.Gateway;
+using Gatehouse.Gateway.Dialects;
 using Microsoft.AspNetCore.Http;
 using Xunit;
 
@@ -102,7 +103,7 @@ public sealed class AnswerCompletionGateTests
     [Fact]
     public async Task An_Anthropic_stream_is_held_from_message_stop()
     {
-        var (gate, sent) = Create(contentType: "text/event-stream", dialect: ApiDialect.Anthropic);
+        var (gate, sent) = Create(contentType: "text/event-stream", dialect: AnthropicMessagesDialect.Instance);
 
         await gate.WriteAsync("event: message_delta\ndata: {}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"u8.ToArray(), Ct);
 
@@ -141,19 +142,19 @@ public sealed class AnswerCompletionGateTests
     {
         var context = new DefaultHttpContext();
         context.Response.ContentLength = 3;
-        var gate = new AnswerCompletionGate(new ClosedStream(), context.Response, AnswerCompletionGate.StreamEndMarker(ApiDialect.OpenAI));
+        var gate = new AnswerCompletionGate(new ClosedStream(), context.Response, OpenAIChatDialect.Instance.StreamEndMarker);
         await gate.WriteAsync("abc"u8.ToArray(), Ct);
 
         await gate.ReleaseAsync(Ct);
     }
 
-    private static (AnswerCompletionGate Gate, MemoryStream Sent) Create(long? contentLength = null, string? contentType = null, ApiDialect dialect = ApiDialect.OpenAI)
+    private static (AnswerCompletionGate Gate, MemoryStream Sent) Create(long? contentLength = null, string? contentType = null, ClientDialect? dialect = null)
     {
         var context = new DefaultHttpContext();
         context.Response.ContentLength = contentLength;
         context.Response.ContentType = contentType;
         var sent = new MemoryStream();
-        return (new AnswerCompletionGate(sent, context.Response, AnswerCompletionGate.StreamEndMarker(dialect)), sent);
+        return (new AnswerCompletionGate(sent, context.Response, (dialect ?? OpenAIChatDialect.Instance).StreamEndMarker), sent);
     }
 
     private static string Text(MemoryStream sent) => Encoding.UTF8.GetString(sent.ToArray());

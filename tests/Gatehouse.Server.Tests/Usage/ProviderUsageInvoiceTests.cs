@@ -1,3 +1,4 @@
+using Gatehouse.Anthropic;
 using Gatehouse.Gateway;
 using Gatehouse.OpenAI;
 using Gatehouse.Usage;
@@ -62,7 +63,7 @@ public sealed class ProviderUsageInvoiceTests
         }
         else
         {
-            usage = AnthropicNativeUsage.FromMessage(System.Text.Encoding.UTF8.GetBytes(wire));
+            usage = AnthropicUsage.ReadTokenUsage(System.Text.Encoding.UTF8.GetBytes(wire));
         }
 
         var cost = CostCalculator.Compute(usage, price!, tier);

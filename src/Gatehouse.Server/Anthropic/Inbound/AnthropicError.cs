@@ -1,3 +1,5 @@
+using Gatehouse.OpenAI;
+
 namespace Gatehouse.Anthropic.Inbound;
 
 /// <summary>
@@ -21,6 +23,9 @@ internal sealed record AnthropicError(int StatusCode, string Type, string Messag
 
     public static AnthropicError InvalidJson(string detail) =>
         InvalidRequest($"The request body is not valid JSON ({detail}). The API expects a JSON object.");
+
+    /// <summary>An error Gatehouse raised in OpenAI's terms, as Anthropic would report it: the same status and message, Anthropic's type for the status.</summary>
+    public static AnthropicError FromOpenAI(OpenAIError error) => new(error.StatusCode, TypeForStatus(error.StatusCode), error.Message);
 
     public static AnthropicError Missing(string path) => InvalidRequest($"{path}: Field required");
 

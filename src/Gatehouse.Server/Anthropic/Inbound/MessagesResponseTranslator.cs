@@ -60,7 +60,7 @@ internal static class MessagesResponseTranslator
             writer.WriteEndArray();
             writer.WriteString("stop_reason"u8, AnthropicStopReason.FromFinishReason(StringOrNull(choice, "finish_reason")));
             writer.WriteNull("stop_sequence"u8);
-            (root.TryGetProperty("usage", out var usage) ? AnthropicUsage.FromOpenAI(usage) : default).WriteTo(writer);
+            (root.TryGetProperty("usage", out var usage) ? AnthropicUsage.FromOpenAI(usage) : default).WriteAnthropic(writer);
             writer.WriteEndObject();
             return true;
         }

@@ -233,7 +233,7 @@ internal sealed partial class MessagesStreamTranslator
         _json.WriteEndArray();
         _json.WriteNull("stop_reason"u8);
         _json.WriteNull("stop_sequence"u8);
-        new AnthropicUsage(_inputTokensHint, 1, 0, 0).WriteTo(_json);
+        new AnthropicUsage(_inputTokensHint, 1, 0, 0).WriteAnthropic(_json);
         _json.WriteEndObject();
         EndEvent();
     }
@@ -266,7 +266,7 @@ internal sealed partial class MessagesStreamTranslator
         _json.WriteString("stop_reason"u8, _stopReason);
         _json.WriteNull("stop_sequence"u8);
         _json.WriteEndObject();
-        (_usage ?? new AnthropicUsage(_inputTokensHint, 0, 0, 0)).WriteTo(_json);
+        (_usage ?? new AnthropicUsage(_inputTokensHint, 0, 0, 0)).WriteAnthropic(_json);
         EndEvent();
     }
 

@@ -108,7 +108,7 @@ internal static class AnthropicResponseTranslator
         writer.WriteEndArray();
         if (message.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
-            AnthropicUsage.Read(usage).WriteOpenAI(writer);
+            AnthropicUsage.FromAnthropic(usage).WriteOpenAI(writer);
         }
 
         writer.WriteEndObject();

@@ -89,7 +89,7 @@ internal sealed partial class AnthropicStreamTranslator
 
             if (message.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
             {
-                _usage = AnthropicUsage.Read(usage);
+                _usage = AnthropicUsage.FromAnthropic(usage);
                 _usageSeen = true;
             }
         }
@@ -198,7 +198,7 @@ internal sealed partial class AnthropicStreamTranslator
         // Counts here are cumulative: output_tokens always, the input counts on newer API versions.
         if (root.TryGetProperty("usage"u8, out var usage) && usage.ValueKind == JsonValueKind.Object)
         {
-            _usage = AnthropicUsage.Read(usage, _usage);
+            _usage = AnthropicUsage.FromAnthropic(usage, _usage);
             _usageSeen = true;
         }
 
