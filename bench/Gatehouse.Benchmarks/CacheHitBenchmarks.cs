@@ -29,7 +29,7 @@ public class CacheHitBenchmarks
         var services = new ServiceCollection();
         services.AddHybridCache().AddSerializer<CachedAnswer, CachedAnswerSerializer>();
         _services = services.BuildServiceProvider();
-        _cache = new ResponseCache(_services.GetRequiredService<HybridCache>(), TimeProvider.System);
+        _cache = new ResponseCache(_services.GetRequiredService<HybridCache>(), new Gatehouse.SharedState.InProcessStateChangeBus(), TimeProvider.System);
         _chat1K = Context(Payloads.Chat1K);
         _tools30K = Context(Payloads.Tools30K);
         _storedKey = ResponseCacheKey.Compute(_chat1K, CallCachePolicy.DefaultNamespace);
