@@ -19,7 +19,11 @@ internal sealed class RedisKeyRateLimiter(RedisSharedState state, KeyRateLimiter
         {
             try
             {
-                return await SharedAsync(db, keyId, requestsPerMinute, tokensPerMinute, estimatedTokens);
+                // Not abandoned on cancellation: once sent, the script has taken its permit and
+                // reservation, and the hold it answers must reach the caller to be settled.
+                var admission = await SharedAsync(db, keyId, requestsPerMinute, tokensPerMinute, estimatedTokens);
+                state.LimitsShared();
+                return admission;
             }
             catch (Exception ex) when (RedisSharedState.IsUnreachable(ex))
             {
@@ -27,7 +31,7 @@ internal sealed class RedisKeyRateLimiter(RedisSharedState state, KeyRateLimiter
             }
         }
 
-        state.CountFallback(RedisSharedState.LimitsState);
+        state.LimitsDecidedByPolicy();
         return state.Options.LimitsWhenUnreachable switch
         {
             RedisLimitsPolicy.FailClosed => Closed(requestsPerMinute, tokensPerMinute),
@@ -38,11 +42,12 @@ internal sealed class RedisKeyRateLimiter(RedisSharedState state, KeyRateLimiter
 
     private async Task<KeyAdmission> SharedAsync(IDatabase db, string keyId, int? requestsPerMinute, int? tokensPerMinute, int estimatedTokens)
     {
-        var bucket = state.Connection.Key(RedisKeys.Tokens("key", keyId));
+        var limits = RedisKeys.KeyLimits(keyId);
+        var bucket = state.Connection.Key(limits + RedisKeys.TokenBucket);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(
             LimitScripts.KeyAdmit,
-            [state.Connection.Key(RedisKeys.Requests("key", keyId)), bucket],
-            [state.NowMilliseconds, requestsPerMinute ?? 0, tokensPerMinute ?? 0, estimatedTokens, state.ReplicaId + ":" + Guid.NewGuid().ToString("N")]))!;
+            [state.Connection.Key(limits + RedisKeys.RequestLog), bucket],
+            [requestsPerMinute ?? 0, tokensPerMinute ?? 0, estimatedTokens, state.NewMember()]))!;
         var refused = (int)result[0];
         var wait = TimeSpan.FromMilliseconds((long)result[2]);
         RateLimitHeaders? requests = requestsPerMinute is { } rpm ? new RateLimitHeaders("requests", rpm, Math.Max(0, (long)result[1])) : null;
