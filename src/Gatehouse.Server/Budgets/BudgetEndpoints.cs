@@ -68,14 +68,14 @@ internal static class BudgetEndpoints
         }
     }
 
-    private static Ok<BudgetResponse[]> List(BudgetLedger ledger, string? keyId, string? owner) =>
+    private static Ok<BudgetResponse[]> List(IBudgetAdmission ledger, string? keyId, string? owner) =>
         TypedResults.Ok(ledger.States()
             .Where(s => (keyId is null || (s.Budget.Scope == BudgetScope.Key && s.Budget.Subject == keyId))
                 && (owner is null || (s.Budget.Scope == BudgetScope.Owner && s.Budget.Subject == owner)))
             .Select(BudgetResponse.From)
             .ToArray());
 
-    private static Results<Ok<BudgetResponse>, ProblemHttpResult> Get(string id, BudgetLedger ledger) =>
+    private static Results<Ok<BudgetResponse>, ProblemHttpResult> Get(string id, IBudgetAdmission ledger) =>
         ledger.State(id) is { } state ? TypedResults.Ok(BudgetResponse.From(state)) : NotFound(id);
 
     private static async Task<Results<Ok<BudgetResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(

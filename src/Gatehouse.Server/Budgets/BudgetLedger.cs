@@ -6,14 +6,16 @@ namespace Gatehouse.Budgets;
 /// Every budget's live account, in memory: the admission authority. A call reserves its worst-case
 /// cost against all of its budgets at once, under their locks, so two calls can never both take the
 /// last dollar; it settles its real cost afterwards. Per process: replicas need a shared ledger
-/// (Redis or the database) instead. The spend writer saves the settled numbers behind it.
+/// (Redis or the database) instead. The spend writer saves the settled numbers behind it. The
+/// default <see cref="IBudgetAdmission"/>; with Redis it still holds the definitions and the index,
+/// and mirrors the shared numbers for the spend writer and the API.
 /// </summary>
 /// <remarks>
 /// Lock order, which keeps reservations free of deadlock: a call locks its key's budgets, then its
 /// owner's, each group in id order. Only reservations hold more than one lock, and an owner's
 /// budgets are never held while waiting for a key's.
 /// </remarks>
-internal sealed class BudgetLedger(TimeProvider timeProvider)
+internal sealed class BudgetLedger(TimeProvider timeProvider) : IBudgetAdmission
 {
     private readonly Lock _indexGate = new();
     private readonly Dictionary<string, BudgetAccount> _accounts = new(StringComparer.Ordinal);
@@ -98,6 +100,14 @@ internal sealed class BudgetLedger(TimeProvider timeProvider)
             _ => [.. forKey, .. forOwner],
         };
     }
+
+    public ValueTask<BudgetAdmission> ReserveAsync(BudgetAccount[] accounts, decimal amount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryReserve(accounts, amount, out var reservation, out var refusal)
+            ? new BudgetAdmission(reservation, null)
+            : new BudgetAdmission(null, refusal));
+
+    public ValueTask<List<BudgetAlert>?> SettleAsync(BudgetReservation reservation, decimal cost, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Settle(reservation, cost));
 
     /// <summary>
     /// Reserves <paramref name="amount"/> against every account, or against none: each must have

@@ -27,7 +27,11 @@ public sealed class RedisOptions
     /// <summary>How often a replica announces itself; the replica count divides caps while Redis is down.</summary>
     public int HeartbeatSeconds { get; set; } = 5;
 
-    /// <summary>How long a reservation (budget, tokens) or a concurrency lease left by a killed replica lives before Redis drops it.</summary>
+    /// <summary>
+    /// How long a budget reservation left by a killed replica lives before Redis drops it. (A
+    /// concurrency lease lives its deployment's timeout plus 30 s; a token reservation is paid back
+    /// by the bucket's refill within a minute.)
+    /// </summary>
     public int ReservationTimeoutSeconds { get; set; } = 900;
 }
 
@@ -40,7 +44,7 @@ public enum RedisLimitsPolicy
     /// <summary>Each replica enforces the whole cap in process (the sum over replicas may exceed it).</summary>
     PerReplicaFull,
 
-    /// <summary>Refuse every call that has a limit, with 503.</summary>
+    /// <summary>Refuse every call that has a limit: 429 with <c>Retry-After: 5</c> (a key's limit), or the deployment counted as busy.</summary>
     FailClosed,
 }
 

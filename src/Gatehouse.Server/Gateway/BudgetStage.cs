@@ -11,7 +11,7 @@ namespace Gatehouse.Gateway;
 /// cost, the one its record gets, is added to the spend. Runs right before forwarding, so calls
 /// answered earlier (a cache hit) never reserve. Keys without budgets pass straight through.
 /// </summary>
-internal sealed class BudgetStage(BudgetLedger ledger, WorstCaseCost worstCase, BudgetAlertSender alerts) : IGatewayStage
+internal sealed class BudgetStage(IBudgetAdmission ledger, WorstCaseCost worstCase, BudgetAlertSender alerts) : IGatewayStage
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -25,8 +25,16 @@ internal sealed class BudgetStage(BudgetLedger ledger, WorstCaseCost worstCase, 
     {
         var amount = worstCase.For(context);
         var headers = context.Http.Response.Headers;
-        if (!ledger.TryReserve(accounts, amount, out var reservation, out var refusal))
+        var admission = await ledger.ReserveAsync(accounts, amount, context.Aborted);
+        if (admission.Unavailable is { } unavailable)
         {
+            await context.RejectAsync(unavailable);
+            return;
+        }
+
+        if (admission.Reservation is not { } reservation)
+        {
+            var refusal = admission.Refusal!;
             headers[GatehouseHeaders.BudgetId] = refusal.State.Budget.Id;
             headers[GatehouseHeaders.BudgetRemainingUsd] = Usd(Math.Max(0m, refusal.State.Budget.LimitUsd - refusal.State.SpentUsd - refusal.State.ReservedUsd));
             await context.RejectAsync(refusal.ToError());
@@ -41,7 +49,8 @@ internal sealed class BudgetStage(BudgetLedger ledger, WorstCaseCost worstCase, 
         }
         finally
         {
-            if (ledger.Settle(reservation, context.Outcome.CostUsd) is { } crossed)
+            // Not the call's token: a client that left still owes what its call cost.
+            if (await ledger.SettleAsync(reservation, context.Outcome.CostUsd, CancellationToken.None) is { } crossed)
             {
                 alerts.Publish(crossed);
             }

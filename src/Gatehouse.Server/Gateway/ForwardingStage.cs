@@ -26,7 +26,7 @@ internal sealed class ForwardingStage(
     RouteSelector selector,
     DeploymentStatsRegistry stats,
     DeploymentResilienceRegistry resilience,
-    DeploymentLimiters limiters,
+    IDeploymentLimiter limiters,
     UsageMeter meter,
     DegradationState degradation,
     IOptionsMonitor<GatehouseOptions> options,
@@ -180,7 +180,8 @@ internal sealed class ForwardingStage(
     private async Task<AttemptFailure?> MeasuredAttemptAsync(GatewayContext context, Deployment deployment)
     {
         var estimatedTokens = deployment.TokensPerMinute > 0 ? meter.EstimateCallTokens(context) : 0;
-        using var lease = limiters.TryEnter(deployment, estimatedTokens, out var refusal);
+        var (lease, refusal) = await limiters.TryEnterAsync(deployment, estimatedTokens, context.Aborted);
+        using var held = lease;
         if (lease is null)
         {
             return new AttemptFailure(

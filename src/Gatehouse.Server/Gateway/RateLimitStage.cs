@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Gatehouse.OpenAI;
 using Gatehouse.Routing;
 
@@ -9,9 +8,9 @@ namespace Gatehouse.Gateway;
 /// minute (the call's estimated size reserved up front, settled with its real usage afterwards:
 /// an overestimate is given back, an overrun charged). Over a limit: 429 with <c>Retry-After</c>
 /// and OpenAI's <c>x-ratelimit-*</c> headers; the refusal is recorded. Keys without limits pass
-/// straight through.
+/// straight through. Where the limits live (this process, Redis) is the <see cref="IKeyRateLimiter"/>'s business.
 /// </summary>
-internal sealed class RateLimitStage(KeyRateLimiters limiters, UsageMeter meter) : IGatewayStage
+internal sealed class RateLimitStage(IKeyRateLimiter limiters, UsageMeter meter) : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -21,36 +20,29 @@ internal sealed class RateLimitStage(KeyRateLimiters limiters, UsageMeter meter)
             return;
         }
 
+        // Estimated up front so both limits go to the limiter in one call (one Redis round trip).
+        var estimate = key.TokensPerMinute is null ? 0 : meter.EstimateCallTokens(context);
+        var admission = await limiters.AdmitAsync(key.Id, key.RequestsPerMinute, key.TokensPerMinute, estimate, context.Aborted);
         var headers = context.Http.Response.Headers;
-        if (key.RequestsPerMinute is { } requests)
+        switch (admission.Refused)
         {
-            using var lease = limiters.Acquire(key.Id, requests);
-            var limit = new RateLimitHeaders("requests", requests, limiters.Remaining(key.Id, requests) ?? 0);
-            if (!lease.IsAcquired)
-            {
-                await RejectAsync(context, lease, limit, $"{requests} requests per minute");
+            case KeyLimit.Requests:
+                await RejectAsync(context, admission.RetryAfter, admission.Requests!.Value, $"{key.RequestsPerMinute} requests per minute");
                 return;
-            }
-
-            limit.WriteTo(headers);
+            case KeyLimit.Tokens:
+                admission.Requests?.WriteTo(headers);
+                await RejectAsync(context, admission.RetryAfter, admission.Tokens!.Value, $"{key.TokensPerMinute} tokens per minute (this call needs about {estimate})");
+                return;
         }
 
-        if (key.TokensPerMinute is not { } tokens)
+        admission.Requests?.WriteTo(headers);
+        admission.Tokens?.WriteTo(headers);
+        if (admission.TokenHold is not { } hold)
         {
             await next(context);
             return;
         }
 
-        var estimate = meter.EstimateCallTokens(context);
-        var reservation = limiters.ReserveTokens(key.Id, tokens, estimate);
-        var tokenLimit = new RateLimitHeaders("tokens", tokens, limiters.RemainingTokens(key.Id, tokens) ?? 0);
-        if (!reservation.IsAcquired)
-        {
-            await RejectAsync(context, reservation, tokenLimit, $"{tokens} tokens per minute (this call needs about {estimate})");
-            return;
-        }
-
-        tokenLimit.WriteTo(headers);
         try
         {
             await next(context);
@@ -58,13 +50,12 @@ internal sealed class RateLimitStage(KeyRateLimiters limiters, UsageMeter meter)
         finally
         {
             // The usage of the attempt that answered; nothing when no deployment did (the estimate goes back).
-            reservation.Settle(context.Outcome.Usage.TotalTokens);
+            hold.Settle(context.Outcome.Usage.TotalTokens);
         }
     }
 
-    private static Task RejectAsync(GatewayContext context, RateLimitLease lease, RateLimitHeaders limit, string what)
+    private static Task RejectAsync(GatewayContext context, TimeSpan retryAfter, RateLimitHeaders limit, string what)
     {
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
         var seconds = RateLimitHeaders.WholeSeconds(retryAfter);
         context.Http.Response.Headers.RetryAfter = seconds;
         (limit with { Reset = retryAfter }).WriteTo(context.Http.Response.Headers);

@@ -1,8 +1,11 @@
 using Gatehouse.Configuration;
+using Gatehouse.Gateway;
 using Gatehouse.Redis;
+using Gatehouse.Routing;
 using Gatehouse.Storage.PostgreSql;
 using Gatehouse.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Gatehouse.Hosting;
@@ -63,6 +66,14 @@ internal static class GatehouseBackEnds
         builder.Services.AddSingleton<RedisConnection>();
         builder.Services.AddHostedService(static sp => sp.GetRequiredService<RedisConnection>());
         builder.Services.AddRedisInvalidationAndCache();
+        builder.Services.AddSingleton(static sp => ActivatorUtilities.CreateInstance<RedisSharedState>(sp, PolicyClock.From(sp)));
+        builder.Services.AddHostedService(static sp => sp.GetRequiredService<RedisSharedState>());
+
+        // Seam 4: the shared implementations replace the in-process defaults, which stay as their fallback.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IKeyRateLimiter>(static sp =>
+            new RedisKeyRateLimiter(sp.GetRequiredService<RedisSharedState>(), sp.GetRequiredService<KeyRateLimiters>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IDeploymentLimiter>(static sp =>
+            new RedisDeploymentLimiter(sp.GetRequiredService<RedisSharedState>(), sp.GetRequiredService<DeploymentLimiters>())));
         return builder;
     }
 

@@ -50,6 +50,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RouteTableProvider>();
         services.TryAddSingleton<DeploymentStatsRegistry>();
         services.TryAddSingleton(static sp => new DeploymentLimiters(PolicyClock.From(sp)));
+        services.TryAddSingleton<IDeploymentLimiter>(static sp => sp.GetRequiredService<DeploymentLimiters>());
         services.TryAddSingleton(static sp => new DeploymentResilienceRegistry(PolicyClock.From(sp)));
         services.TryAddSingleton(static sp => new RouteSelector(sp.GetRequiredService<DeploymentStatsRegistry>()));
 
@@ -90,6 +91,7 @@ internal static class GatehouseServiceCollectionExtensions
 
         // Budgets: the in-memory ledger admits, the writer saves spend behind it, alerts go to the webhook.
         services.TryAddSingleton(static sp => new BudgetLedger(PolicyClock.From(sp)));
+        services.TryAddSingleton<IBudgetAdmission>(static sp => sp.GetRequiredService<BudgetLedger>());
         services.TryAddSingleton<BudgetSettings>();
         services.TryAddSingleton<BudgetService>();
         services.TryAddSingleton<BudgetReconciler>();
@@ -118,6 +120,7 @@ internal static class GatehouseServiceCollectionExtensions
         services.TryAddSingleton<RequestReadingStage>();
         services.TryAddSingleton<ModelAccessStage>();
         services.TryAddSingleton(static sp => new KeyRateLimiters(PolicyClock.From(sp)));
+        services.TryAddSingleton<IKeyRateLimiter>(static sp => sp.GetRequiredService<KeyRateLimiters>());
         services.TryAddSingleton<RateLimitStage>();
         services.TryAddSingleton<ResponseCacheStage>();
         services.TryAddSingleton<DegradationStage>();

@@ -21,12 +21,20 @@ internal sealed partial class RedisConnection : IHostedService, IAsyncDisposable
     private int _up = -1; // -1 unknown, 0 down, 1 up: so a transition is logged once.
 
     public RedisConnection(RedisEndpoint endpoint, IOptions<GatehouseOptions> options, ILogger<RedisConnection> logger)
+        : this(endpoint, options.Value.Redis, logger)
     {
-        var redis = options.Value.Redis;
+    }
+
+    public RedisConnection(RedisEndpoint endpoint, RedisOptions redis, ILogger<RedisConnection> logger)
+    {
         _configuration = endpoint.Configuration.Clone();
         _configuration.AbortOnConnectFail = false;
         _configuration.ConnectTimeout = redis.ConnectTimeoutMilliseconds;
         _configuration.ClientName ??= "gatehouse";
+
+        // While disconnected, fail a command at once instead of queueing it: the caller then applies
+        // its failure policy, rather than every call waiting out the timeout.
+        _configuration.BacklogPolicy = BacklogPolicy.FailFast;
         _requiredAtStart = redis.RequiredAtStart;
         _logger = logger;
         _endpointText = _configuration.ToString(includePassword: false);

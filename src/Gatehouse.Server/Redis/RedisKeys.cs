@@ -12,14 +12,24 @@ internal static class RedisKeys
     /// <summary>Prefix of the response cache's entries (HybridCache's second level).</summary>
     public const string Cache = "cache:";
 
-    /// <summary>Per key / per deployment request windows.</summary>
-    public static string Requests(string scope, string name) => $"rpm:{scope}:{name}";
+    /// <summary>
+    /// The common part of one key's limit keys, <c>limits:{key:&lt;id&gt;}</c>. The braces are a
+    /// Redis Cluster hash tag: every key of one limit script hashes to the same slot, as a script
+    /// needs. Append <see cref="RequestLog"/> or <see cref="TokenBucket"/>.
+    /// </summary>
+    public static string KeyLimits(string keyId) => "limits:{key:" + keyId + "}";
 
-    /// <summary>Per key / per deployment token windows.</summary>
-    public static string Tokens(string scope, string name) => $"tpm:{scope}:{name}";
+    /// <summary>The common part of one deployment's limit keys, <c>limits:{deployment:&lt;name&gt;}</c> (a hash tag, as above).</summary>
+    public static string DeploymentLimits(string name) => "limits:{deployment:" + name + "}";
 
-    /// <summary>Per deployment concurrency leases.</summary>
-    public static string Leases(string name) => $"conc:{name}";
+    /// <summary>Suffix of a sliding request log: a sorted set of admitted calls scored by their time (ms).</summary>
+    public const string RequestLog = ":rpm";
+
+    /// <summary>Suffix of a token bucket: a hash of available tokens (<c>a</c>) and last refill (<c>t</c>, ms).</summary>
+    public const string TokenBucket = ":tpm";
+
+    /// <summary>Suffix of a deployment's concurrency leases: a sorted set of lease → expiry (ms).</summary>
+    public const string Leases = ":conc";
 
     /// <summary>A budget's spend counter for one period (the period start is part of the key).</summary>
     public static string BudgetSpend(string budgetId, long periodStartUnixSeconds) => $"budget:{budgetId}:{periodStartUnixSeconds}:spent";

@@ -1,12 +1,10 @@
-using System.Threading.RateLimiting;
-
 namespace Gatehouse.Routing;
 
 /// <summary>
 /// What one attempt holds on a deployment's caps: a concurrency slot (released on dispose) and a
 /// token reservation (settled with the attempt's real usage). Settle, then dispose.
 /// </summary>
-internal sealed class DeploymentLease(RateLimitLease? concurrency, TokenReservation? tokens) : IDisposable
+internal sealed class DeploymentLease(IDisposable? concurrency, ITokenSettlement? tokens) : IDisposable
 {
     /// <summary>For a deployment without caps: nothing to hold, nothing to allocate.</summary>
     public static readonly DeploymentLease Unlimited = new(null, null);

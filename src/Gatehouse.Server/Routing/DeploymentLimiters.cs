@@ -8,19 +8,26 @@ namespace Gatehouse.Routing;
 /// minute (<see cref="TokensPerMinuteLimiter"/>, reserved then settled) and calls per minute
 /// (sliding window). A call that cannot get all three is not sent. They are taken in that order
 /// because the first two can be given back and the last cannot: a call refused by one cap never
-/// spends another. In memory, per process.
+/// spends another. In memory, per process: the default <see cref="IDeploymentLimiter"/>.
 /// </summary>
-internal sealed class DeploymentLimiters(TimeProvider timeProvider) : IDisposable
+internal sealed class DeploymentLimiters(TimeProvider timeProvider) : IDeploymentLimiter, IDisposable
 {
     private readonly ConcurrentDictionary<(string Name, int Limit), SlidingWindowRateLimiter> _rates = new();
     private readonly ConcurrentDictionary<(string Name, int Limit), ConcurrencyLimiter> _concurrency = new();
     private readonly ConcurrentDictionary<(string Name, int Limit), TokensPerMinuteLimiter> _tokens = new();
 
+    public ValueTask<DeploymentEntry> TryEnterAsync(Deployment deployment, int estimatedTokens, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryEnter(deployment, estimatedTokens, out var refusal) is { } lease ? new DeploymentEntry(lease, null) : DeploymentEntry.Refused(refusal!));
+
     /// <summary>
     /// The leases for one attempt (settle and dispose when it ends), or null and why. <paramref name="estimatedTokens"/>
     /// matters only when the deployment has a token limit.
     /// </summary>
-    public DeploymentLease? TryEnter(Deployment deployment, int estimatedTokens, out DeploymentRefusal? refusal)
+    public DeploymentLease? TryEnter(Deployment deployment, int estimatedTokens, out DeploymentRefusal? refusal) =>
+        TryEnter(DeploymentCaps.Of(deployment), estimatedTokens, out refusal);
+
+    /// <summary>As above, for caps given directly (a replica's share of them while Redis is unreachable).</summary>
+    public DeploymentLease? TryEnter(DeploymentCaps deployment, int estimatedTokens, out DeploymentRefusal? refusal)
     {
         refusal = null;
         if (deployment is { MaxConcurrency: 0, TokensPerMinute: 0, RequestsPerMinute: 0 })

@@ -8,7 +8,7 @@ namespace Gatehouse.Routing;
 /// used; disposing without settling keeps the whole reservation spent (the safe side when the
 /// usage is unknown).
 /// </summary>
-internal sealed class TokenReservation : RateLimitLease
+internal sealed class TokenReservation : RateLimitLease, ITokenSettlement
 {
     private static readonly string[] s_retryAfterName = [MetadataName.RetryAfter.Name];
 
