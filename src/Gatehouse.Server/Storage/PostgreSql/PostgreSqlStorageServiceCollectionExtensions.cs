@@ -30,11 +30,9 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.TryAddSingleton<IKeyStore, PostgreSqlKeyStore>();
         services.TryAddSingleton<ISettingsStore, PostgreSqlSettingsStore>();
         services.TryAddSingleton<IPromptStore, PostgreSqlPromptStore>();
-        // Budgets, executions and analytics on PostgreSQL come from the pgstores branch; until it merges,
-        // a host on PostgreSQL cannot resolve GatehouseInitializer. It adds, here:
-        // services.TryAddSingleton<IBudgetStore, PostgreSqlBudgetStore>();
-        // services.TryAddSingleton<IExecutionStore, PostgreSqlExecutionStore>();
-        // services.TryAddSingleton<IAnalyticsStore, PostgreSqlAnalyticsStore>();
+        services.TryAddSingleton<IBudgetStore, PostgreSqlBudgetStore>();
+        services.TryAddSingleton<IExecutionStore, PostgreSqlExecutionStore>();
+        services.TryAddSingleton<IAnalyticsStore, PostgreSqlAnalyticsStore>();
         services.TryAddSingleton<PostgreSqlRecordPartitions>();
         services.AddHostedService<PostgreSqlPartitionMaintenance>();
         return services;

@@ -1,31 +1,10 @@
-using Dapper;
-using Gatehouse.Executions;
+using System.Data.Common;
 
 namespace Gatehouse.Storage.Sqlite;
 
-/// <summary>Prompt executions in SQLite.</summary>
-internal sealed class SqliteExecutionStore(SqliteDatabase database) : IExecutionStore
+/// <summary>Prompt executions in SQLite; the SQL and logic are <see cref="SqlExecutionStore"/>'s.</summary>
+internal sealed class SqliteExecutionStore(SqliteDatabase database) : SqlExecutionStore
 {
-    public async Task InsertAsync(Execution execution, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(execution);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ExecutionSql.Insert, ExecutionRow.From(execution), cancellationToken: cancellationToken));
-    }
-
-    public async Task<Execution?> GetAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ExecutionRow>(new CommandDefinition(
-            ExecutionSql.SelectById, new { Id = StorageValues.ToText(id) }, cancellationToken: cancellationToken));
-        return row?.ToExecution();
-    }
-
-    public async Task<ExecutionPage> QueryAsync(ExecutionQuery query, CancellationToken cancellationToken)
-    {
-        var (sql, parameters, limit) = ExecutionSql.BuildQuery(query);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ExecutionRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return ExecutionSql.ToPage(rows.AsList(), limit);
-    }
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+        => await database.OpenConnectionAsync(cancellationToken);
 }
