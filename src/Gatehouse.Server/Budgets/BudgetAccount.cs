@@ -78,6 +78,40 @@ internal sealed class BudgetAccount
         return CrossedThresholds(now);
     }
 
+    /// <summary>
+    /// Takes the numbers every replica shares (Redis) for <paramref name="periodStart"/>. Shared spend
+    /// only grows within a period, so a lower number is an older one and changes nothing; thresholds
+    /// it has passed count as alerted, because the replica whose settlement crossed them sent the alert.
+    /// </summary>
+    public void Mirror(DateTimeOffset now, DateTimeOffset periodStart, decimal spent, decimal reserved)
+    {
+        RollOver(now);
+        if (periodStart != PeriodStart)
+        {
+            return;
+        }
+
+        if (spent > Spent)
+        {
+            Spent = spent;
+            Dirty = true;
+        }
+
+        Reserved = reserved;
+        foreach (var threshold in Budget.AlertThresholds)
+        {
+            if (Spent >= Budget.LimitUsd * threshold / 100m && !_alertsFired.Contains(threshold))
+            {
+                _alertsFired.Add(threshold);
+                Dirty = true;
+            }
+        }
+    }
+
+    /// <summary>The alert for a threshold this replica's settlement crossed first among all replicas (after <see cref="Mirror"/>).</summary>
+    public BudgetAlert Alert(decimal threshold, DateTimeOffset now) =>
+        new(Budget.Id, Budget.Name, Budget.Scope.Name(), Budget.Subject, Budget.Period.Name(), PeriodStart, threshold, Spent, Budget.LimitUsd, now);
+
     /// <summary>A new limit or new thresholds: alerts start over for this period, and any threshold already passed fires at the next settlement.</summary>
     public void Replace(Budget budget)
     {
@@ -114,8 +148,7 @@ internal sealed class BudgetAccount
             {
                 _alertsFired.Add(threshold);
                 Dirty = true;
-                (crossed ??= []).Add(new BudgetAlert(
-                    Budget.Id, Budget.Name, Budget.Scope.Name(), Budget.Subject, Budget.Period.Name(), PeriodStart, threshold, Spent, Budget.LimitUsd, now));
+                (crossed ??= []).Add(Alert(threshold, now));
             }
         }
 

@@ -12,8 +12,8 @@ internal static class BudgetEndpoints
     {
         var group = endpoints.MapGroup("/api/budgets").RequireAdminKey().WithTags("Budgets");
         group.MapPost("/", CreateAsync);
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id}", GetAsync);
         group.MapPatch("/{id}", UpdateAsync);
         group.MapDelete("/{id}", DeleteAsync);
         return group;
@@ -68,15 +68,21 @@ internal static class BudgetEndpoints
         }
     }
 
-    private static Ok<BudgetResponse[]> List(IBudgetAdmission ledger, string? keyId, string? owner) =>
-        TypedResults.Ok(ledger.States()
+    private static async Task<Ok<BudgetResponse[]>> ListAsync(IBudgetAdmission ledger, string? keyId, string? owner, CancellationToken cancellationToken)
+    {
+        await ledger.RefreshAsync(null, cancellationToken);
+        return TypedResults.Ok(ledger.States()
             .Where(s => (keyId is null || (s.Budget.Scope == BudgetScope.Key && s.Budget.Subject == keyId))
                 && (owner is null || (s.Budget.Scope == BudgetScope.Owner && s.Budget.Subject == owner)))
             .Select(BudgetResponse.From)
             .ToArray());
+    }
 
-    private static Results<Ok<BudgetResponse>, ProblemHttpResult> Get(string id, IBudgetAdmission ledger) =>
-        ledger.State(id) is { } state ? TypedResults.Ok(BudgetResponse.From(state)) : NotFound(id);
+    private static async Task<Results<Ok<BudgetResponse>, ProblemHttpResult>> GetAsync(string id, IBudgetAdmission ledger, CancellationToken cancellationToken)
+    {
+        await ledger.RefreshAsync(id, cancellationToken);
+        return ledger.State(id) is { } state ? TypedResults.Ok(BudgetResponse.From(state)) : NotFound(id);
+    }
 
     private static async Task<Results<Ok<BudgetResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, UpdateBudgetRequest request, BudgetService budgets, CancellationToken cancellationToken)

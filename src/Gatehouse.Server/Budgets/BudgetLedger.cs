@@ -106,6 +106,8 @@ internal sealed class BudgetLedger(TimeProvider timeProvider) : IBudgetAdmission
             ? new BudgetAdmission(reservation, null)
             : new BudgetAdmission(null, refusal));
 
+    public ValueTask RefreshAsync(string? budgetId, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     public ValueTask<List<BudgetAlert>?> SettleAsync(BudgetReservation reservation, decimal cost, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Settle(reservation, cost));
 
@@ -176,6 +178,33 @@ internal sealed class BudgetLedger(TimeProvider timeProvider) : IBudgetAdmission
         }
 
         return crossed;
+    }
+
+    /// <summary>The live account of a budget; null when there is none (deleted, or not loaded yet).</summary>
+    public BudgetAccount? Account(string id)
+    {
+        lock (_indexGate)
+        {
+            return _accounts.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>Every live account, for a shared ledger to bring up to date.</summary>
+    public BudgetAccount[] Accounts()
+    {
+        lock (_indexGate)
+        {
+            return [.. _accounts.Values];
+        }
+    }
+
+    /// <summary>Takes the shared numbers of one account's period (see <see cref="BudgetAccount.Mirror"/>).</summary>
+    public void Mirror(BudgetAccount account, DateTimeOffset periodStart, decimal spent, decimal reserved)
+    {
+        lock (account.Gate)
+        {
+            account.Mirror(Now, periodStart, spent, reserved);
+        }
     }
 
     public BudgetState? State(string id)

@@ -18,6 +18,12 @@ internal interface IBudgetAdmission
     /// <summary>Releases the reservation and adds the real cost; returns the alert thresholds crossed (each once, across replicas).</summary>
     ValueTask<List<BudgetAlert>?> SettleAsync(BudgetReservation reservation, decimal cost, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Brings <see cref="State"/> (one budget) or <see cref="States"/> (<paramref name="budgetId"/>
+    /// null: all) up to the shared numbers, other replicas' spend included; nothing to do in process.
+    /// </summary>
+    ValueTask RefreshAsync(string? budgetId, CancellationToken cancellationToken);
+
     BudgetState? State(string id);
 
     /// <summary>Every budget's state, oldest first.</summary>

@@ -1,3 +1,4 @@
+using Gatehouse.Budgets;
 using Gatehouse.Configuration;
 using Gatehouse.Gateway;
 using Gatehouse.Redis;
@@ -74,6 +75,8 @@ internal static class GatehouseBackEnds
             new RedisKeyRateLimiter(sp.GetRequiredService<RedisSharedState>(), sp.GetRequiredService<KeyRateLimiters>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<IDeploymentLimiter>(static sp =>
             new RedisDeploymentLimiter(sp.GetRequiredService<RedisSharedState>(), sp.GetRequiredService<DeploymentLimiters>())));
+        builder.Services.AddSingleton<RedisBudgetLedger>();
+        builder.Services.Replace(ServiceDescriptor.Singleton<IBudgetAdmission>(static sp => sp.GetRequiredService<RedisBudgetLedger>()));
         return builder;
     }
 

@@ -8,11 +8,13 @@ namespace Gatehouse.Prompts;
 /// <summary>
 /// Runs at start, after migrations: loads the prompt files of <c>Gatehouse:Prompts:Directory</c>,
 /// then seeds the demo prompts if the database has no prompt at all. A bad prompt file stops
-/// Gatehouse with a message naming the file and field, as a bad configuration does.
+/// Gatehouse with a message naming the file and field, as a bad configuration does. Safe when
+/// several replicas start at once on one database.
 /// </summary>
 internal sealed partial class PromptInitializer(IOptions<GatehouseOptions> options, IPromptStore store, PromptImporter importer, ILogger<PromptInitializer> logger)
 {
     private const string DemoResourcePrefix = "Gatehouse.Prompts.Demo.";
+    private const int MaxImportAttempts = 3;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +80,19 @@ internal sealed partial class PromptInitializer(IOptions<GatehouseOptions> optio
     {
         var file = await JsonSerializer.DeserializeAsync(stream, PromptJsonContext.Default.PromptFile, cancellationToken)
             ?? throw new PromptImportException("The file holds null, not a prompt.");
-        return await importer.ImportAsync(file, defaultSlug, source, cancellationToken);
+
+        // Replicas starting together import the same files: one creates a prompt or version, and
+        // the other's insert conflicts. Imported again, the prompt is there and equal: unchanged.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await importer.ImportAsync(file, defaultSlug, source, cancellationToken);
+            }
+            catch (StorageConflictException) when (attempt < MaxImportAttempts)
+            {
+            }
+        }
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Prompt files in {Directory}: {Created} new, {NewVersions} changed (new version), {Reverted} back to an earlier version, {Unchanged} unchanged.")]

@@ -31,9 +31,20 @@ internal static class RedisKeys
     /// <summary>Suffix of a deployment's concurrency leases: a sorted set of lease → expiry (ms).</summary>
     public const string Leases = ":conc";
 
-    /// <summary>A budget's spend counter for one period (the period start is part of the key).</summary>
-    public static string BudgetSpend(string budgetId, long periodStartUnixSeconds) => $"budget:{budgetId}:{periodStartUnixSeconds}:spent";
+    /// <summary>
+    /// The common part of one budget period's keys, <c>budgets:{budgets}:&lt;id&gt;:&lt;period start, µs&gt;</c>.
+    /// One hash tag for every budget: a call's key and owner budgets are reserved in one script, which
+    /// Redis Cluster allows only within one slot (so budgets live on one shard). Append
+    /// <see cref="BudgetCounters"/>, <see cref="BudgetHolds"/> or <see cref="BudgetSettled"/>.
+    /// </summary>
+    public static string BudgetPeriod(string budgetId, long periodStartUs) => "budgets:{budgets}:" + budgetId + ":" + periodStartUs;
 
-    /// <summary>A budget's open reservations for one period: reservation id → amount, plus expiry scores.</summary>
-    public static string BudgetHolds(string budgetId, long periodStartUnixSeconds) => $"budget:{budgetId}:{periodStartUnixSeconds}:holds";
+    /// <summary>Suffix of a budget period's counters: a hash of settled spend (<c>s</c>) and holds (<c>r</c>) in pico-dollars, and the alerts sent (<c>a:…</c>).</summary>
+    public const string BudgetCounters = ":h";
+
+    /// <summary>Suffix of a budget period's open holds: a sorted set of <c>reservation|amount</c> → expiry (ms).</summary>
+    public const string BudgetHolds = ":live";
+
+    /// <summary>Suffix of a budget period's recent settlements: a sorted set of reservation → settle time (ms), so a retried settlement counts once.</summary>
+    public const string BudgetSettled = ":done";
 }
