@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Gatehouse.Caching;
 using Gatehouse.Gateway;
+using Gatehouse.Gateway.Dialects;
 using Gatehouse.OpenAI;
 using Gatehouse.Providers;
-using Gatehouse.SharedState;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +30,7 @@ public class CacheHitBenchmarks
         var services = new ServiceCollection();
         services.AddHybridCache().AddSerializer<CachedAnswer, CachedAnswerSerializer>();
         _services = services.BuildServiceProvider();
-        _cache = new ResponseCache(_services.GetRequiredService<HybridCache>(), new InProcessStateChangeBus(), TimeProvider.System);
+        _cache = new ResponseCache(_services.GetRequiredService<HybridCache>(), new Gatehouse.SharedState.InProcessStateChangeBus(), TimeProvider.System);
         _chat1K = Context(Payloads.Chat1K);
         _tools30K = Context(Payloads.Tools30K);
         _storedKey = ResponseCacheKey.Compute(_chat1K, CallCachePolicy.DefaultNamespace);
@@ -71,5 +71,5 @@ public class CacheHitBenchmarks
     }
 
     private static GatewayContext Context(byte[] body) =>
-        new(new DefaultHttpContext(), new CallRequest(ApiOperation.ChatCompletions, ApiDialect.OpenAI, Guid.CreateVersion7(), 0) { Body = PooledBody.Unpooled(body) });
+        new(new DefaultHttpContext(), new CallRequest(ApiOperation.ChatCompletions, OpenAIChatDialect.Instance, Guid.CreateVersion7(), 0) { Body = PooledBody.Unpooled(body) });
 }
