@@ -31,7 +31,7 @@ public sealed class RedisLimitOutageTests
         await using var hosts = await ReplicaSet.StartAsync(
             2,
             GatehouseServer.FastSimulatorConfig,
-            [.. RedisSharedStateTests.RedisArgs(redis.ConnectionString + ",connectTimeout=500"), "--Gatehouse:Redis:HeartbeatSeconds=1"]);
+            [.. RedisSharedStateTests.RedisArgs(redis.ConnectionString + ",connectTimeout=500", reloadSeconds: 5), "--Gatehouse:Redis:HeartbeatSeconds=1"]);
         var states = hosts.Hosts.Select(h => h.GetService<RedisSharedState>()).ToArray();
         Assert.True(await ReplicaPair.EventuallyAsync(() => Task.FromResult(states.All(s => s.ReplicaCount == 2)), Bound), "the hosts never counted each other");
         var secret = await hosts.CreateKeyAsync(new { name = "rpm", requestsPerMinute = N });
