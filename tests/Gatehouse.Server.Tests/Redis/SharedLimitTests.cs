@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Gatehouse.Redis;
 using Gatehouse.Tests.SharedState;
 using Gatehouse.Tests.Support;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ public sealed class SharedLimitTests
     public async Task KeyRequestsPerMinute_BurstOverThreeHosts_ExactlyNSucceed_RestAre429InOpenAIShape()
     {
         const int N = 5;
-        await using var hosts = await ReplicaSet.StartAsync(3, GatehouseServer.FastSimulatorConfig, RedisSharedStateTests.RedisArgs(RedisSharedStateTests.SharedRedis()));
+        await using var hosts = await ReplicaSet.StartAsync(3, GatehouseServer.FastSimulatorConfig, RedisSharedStateTests.RedisArgs(RedisSharedStateTests.SharedRedis(), reloadSeconds: 1));
         var secret = await hosts.CreateKeyAsync(new { name = "rpm", requestsPerMinute = N });
 
         var responses = await BurstAsync(hosts, secret, 3 * N, _ => """{"model":"sim-small","messages":[{"role":"user","content":"hi"}]}""");
@@ -35,7 +36,7 @@ public sealed class SharedLimitTests
     {
         const int N = 4;
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var hosts = await ReplicaSet.StartAsync(3, upstream.Config(), RedisSharedStateTests.RedisArgs(RedisSharedStateTests.SharedRedis()));
+        await using var hosts = await ReplicaSet.StartAsync(3, upstream.Config(), RedisSharedStateTests.RedisArgs(RedisSharedStateTests.SharedRedis(), reloadSeconds: 1));
         const string Body = """{"model":"fake-model","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}""";
 
         // The estimate the limiter reserves for this body: what a fresh bucket has left after one call.
@@ -77,7 +78,7 @@ public sealed class SharedLimitTests
                 Interlocked.Decrement(ref inFlight);
             }
         };
-        await using var hosts = await ReplicaSet.StartAsync(3, CappedConfig(upstream, Cap), RedisSharedStateTests.RedisArgs(RedisSharedStateTests.SharedRedis()));
+        await using var hosts = await ReplicaSet.StartAsync(3, CappedConfig(upstream, Cap), RedisSharedStateTests.RedisArgs(RedisSharedStateTests.SharedRedis(), reloadSeconds: 1));
 
         // 4 calls per host at once: exactly Cap reach the upstream, every other is refused at once.
         using var cancelOne = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -91,6 +92,7 @@ public sealed class SharedLimitTests
         await cancelOne.CancelAsync();
         await Task.WhenAll(calls.Where(c => !c.IsCompleted).Select(c => c.ContinueWith(static _ => { }, TaskScheduler.Default)));
         Assert.True(await ReplicaPair.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref inFlight) == 0), TimeSpan.FromSeconds(30)));
+        Assert.True(await NoLeasesAsync(hosts), "the cancelled calls' leases stayed in Redis");
         var second = Enumerable.Range(0, Cap + 2).Select(i => SendAsync(clients[i % hosts.Count], Distinct(100 + i), Ct)).ToList();
         Assert.True(await ReplicaPair.EventuallyAsync(() => Task.FromResult(Volatile.Read(ref inFlight) == Cap && second.Count(c => c.IsCompleted) == 2), TimeSpan.FromSeconds(30)), "the slots of the cancelled calls did not come back");
 
@@ -98,6 +100,7 @@ public sealed class SharedLimitTests
         release.TrySetResult();
         var answered = await Task.WhenAll(second);
         Assert.Equal(Cap, answered.Count(s => s == HttpStatusCode.OK));
+        Assert.True(await NoLeasesAsync(hosts), "the answered calls' leases stayed in Redis");
         var third = await Task.WhenAll(Enumerable.Range(0, Cap).Select(i => SendAsync(clients[i % hosts.Count], Distinct(200 + i), Ct)));
         Assert.All(third, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(Cap, Volatile.Read(ref mostInFlight));
@@ -105,6 +108,14 @@ public sealed class SharedLimitTests
         {
             client.Dispose();
         }
+    }
+
+    // The lease set of the deployment "capped" is empty (it is deleted with its last lease): every slot is back.
+    private static Task<bool> NoLeasesAsync(ReplicaSet hosts)
+    {
+        var connection = hosts[0].GetService<RedisConnection>();
+        var leases = connection.Key(RedisKeys.DeploymentLimits("capped") + RedisKeys.Leases);
+        return ReplicaPair.EventuallyAsync(async () => await connection.Database!.SortedSetLengthAsync(leases) == 0, TimeSpan.FromSeconds(30));
     }
 
     internal static string CappedConfig(FakeUpstream upstream, int maxConcurrency) => $$"""
