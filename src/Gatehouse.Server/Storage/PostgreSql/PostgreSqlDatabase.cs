@@ -32,23 +32,6 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
         => await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    /// <summary>A connection string without its password (and other secrets Npgsql knows of).</summary>
-    public static string Redact(NpgsqlConnectionStringBuilder builder)
-    {
-        var copy = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
-        if (copy.Password is not null)
-        {
-            copy.Password = "***";
-        }
-
-        if (copy.SslPassword is not null)
-        {
-            copy.SslPassword = "***";
-        }
-
-        return copy.ConnectionString;
-    }
-
     private static string Describe(NpgsqlConnectionStringBuilder builder)
         => $"postgresql://{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
 
