@@ -7,29 +7,32 @@ namespace Gatehouse.Gateway;
 /// Checks the caller's key against the in-memory registry. Runs before recording: a call with no
 /// valid key leaves no record (it cannot be attributed, and it must not let anyone fill the history).
 /// </summary>
-internal sealed class AuthenticationStage(IKeyRegistry keys) : IGatewayStage
+internal sealed class AuthenticationStage(IKeyRegistry keys, KeyAuthenticator authenticator) : IGatewayStage
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
-        var check = context.Http.Features.Get<InProcessCall>() is { } inProcess
-            ? keys.Recheck(inProcess.Caller, out var caller)
-            : keys.Check(context.Http.Request, out caller);
-        if (check == KeyCheck.Valid)
+        if (context.Http.Features.Get<InProcessCall>() is { } inProcess)
         {
-            context.Call = context.Call with { Caller = caller };
+            return Continue(context, next, new KeyAuthentication(keys.Recheck(inProcess.Caller, out var caller), caller));
+        }
+
+        // A known key is answered without waiting; only a key learned from the store awaits.
+        var pending = authenticator.CheckAsync(context.Http.Request, context.Http.RequestAborted);
+        return pending.IsCompletedSuccessfully ? Continue(context, next, pending.Result) : ContinueAsync(context, next, pending);
+    }
+
+    private static async Task ContinueAsync(GatewayContext context, GatewayDelegate next, ValueTask<KeyAuthentication> pending) =>
+        await Continue(context, next, await pending);
+
+    private static Task Continue(GatewayContext context, GatewayDelegate next, KeyAuthentication authentication)
+    {
+        if (authentication.IsValid)
+        {
+            context.Call = context.Call with { Caller = authentication.Caller };
             return next(context);
         }
 
-        return context.WriteErrorAsync(ErrorFor(check));
-    }
-
-    /// <summary>The same check for endpoints outside the pipeline (<c>/v1/models</c>, <c>count_tokens</c>): the caller, or the error to answer with.</summary>
-    public static bool TryAuthenticate(HttpRequest request, IKeyRegistry keys, out CallerIdentity caller, out OpenAIError error)
-    {
-        var check = keys.Check(request, out var identity);
-        caller = identity!;
-        error = check == KeyCheck.Valid ? null! : ErrorFor(check);
-        return check == KeyCheck.Valid;
+        return context.WriteErrorAsync(ErrorFor(authentication.Check));
     }
 
     /// <summary>Why a <see cref="KeyCheck.Malformed"/> key is refused (the header's value is never echoed).</summary>

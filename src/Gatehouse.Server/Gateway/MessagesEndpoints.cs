@@ -28,12 +28,13 @@ internal static class MessagesEndpoints
 
     /// <summary>An estimate with Gatehouse's tokenizer (o200k); it leaves no record, as no model is called.</summary>
     private static async Task CountTokensAsync(
-        HttpContext context, IKeyRegistry keys, RouteTableProvider routes, ITokenCounter tokenCounter, IOptionsMonitor<GatehouseOptions> options)
+        HttpContext context, KeyAuthenticator keys, RouteTableProvider routes, ITokenCounter tokenCounter, IOptionsMonitor<GatehouseOptions> options)
     {
         var response = context.Response;
-        if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var authError))
+        var authentication = await keys.CheckAsync(context.Request, context.RequestAborted);
+        if (authentication.Caller is not { } caller)
         {
-            await WriteAsync(response, authError, context.RequestAborted);
+            await WriteAsync(response, AuthenticationStage.ErrorFor(authentication.Check), context.RequestAborted);
             return;
         }
 

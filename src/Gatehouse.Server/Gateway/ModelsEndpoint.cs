@@ -8,11 +8,13 @@ namespace Gatehouse.Gateway;
 /// <summary><c>GET /v1/models</c>: the public model names this key may use, in OpenAI's list shape.</summary>
 internal static class ModelsEndpoint
 {
-    public static Task ListAsync(HttpContext context, IKeyRegistry keys, RouteTableProvider routes)
+    public static async Task ListAsync(HttpContext context, KeyAuthenticator keys, RouteTableProvider routes)
     {
-        if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var error))
+        var authentication = await keys.CheckAsync(context.Request, context.RequestAborted);
+        if (authentication.Caller is not { } caller)
         {
-            return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
+            await OpenAIErrorWriter.WriteResponseAsync(context.Response, AuthenticationStage.ErrorFor(authentication.Check), context.RequestAborted);
+            return;
         }
 
         context.Response.ContentType = "application/json";
@@ -31,26 +33,29 @@ internal static class ModelsEndpoint
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
-        return context.Response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
-    public static Task GetAsync(string model, HttpContext context, IKeyRegistry keys, RouteTableProvider routes)
+    public static async Task GetAsync(string model, HttpContext context, KeyAuthenticator keys, RouteTableProvider routes)
     {
-        if (!AuthenticationStage.TryAuthenticate(context.Request, keys, out var caller, out var error))
+        var authentication = await keys.CheckAsync(context.Request, context.RequestAborted);
+        if (authentication.Caller is not { } caller)
         {
-            return OpenAIErrorWriter.WriteResponseAsync(context.Response, error, context.RequestAborted);
+            await OpenAIErrorWriter.WriteResponseAsync(context.Response, AuthenticationStage.ErrorFor(authentication.Check), context.RequestAborted);
+            return;
         }
 
         if (!routes.Current.TryGet(model, out var route) || !caller.MayUseModel(model))
         {
-            return OpenAIErrorWriter.WriteResponseAsync(context.Response, OpenAIError.ModelNotFound(model), context.RequestAborted);
+            await OpenAIErrorWriter.WriteResponseAsync(context.Response, OpenAIError.ModelNotFound(model), context.RequestAborted);
+            return;
         }
 
         context.Response.ContentType = "application/json";
         using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
         WriteModel(writer, route);
         writer.Flush();
-        return context.Response.BodyWriter.FlushAsync(context.RequestAborted).AsTask();
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
     private static void WriteModel(Utf8JsonWriter writer, ModelRoute route)

@@ -41,8 +41,19 @@ internal static class CallerAccess
                 return next(context);
             }
 
-            return Refusal(context, requirement) is { } refusal ? refusal.ExecuteAsync(context) : next(context);
+            return RefuseOrContinueAsync(context, next, requirement);
         });
+
+    private static async Task RefuseOrContinueAsync(HttpContext context, RequestDelegate next, KeyRequirement requirement)
+    {
+        if (await RefusalAsync(context, requirement) is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    }
 
     private static TBuilder Require<TBuilder>(this TBuilder builder, KeyRequirement requirement)
         where TBuilder : IEndpointConventionBuilder
@@ -61,16 +72,19 @@ internal static class CallerAccess
                 return next(context);
             }
 
-            return Refusal(http, requirement) is { } refusal ? ValueTask.FromResult<object?>(refusal) : next(context);
+            return RefuseOrContinueAsync(context, next, http, requirement);
         });
         return builder;
     }
 
+    private static async ValueTask<object?> RefuseOrContinueAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, HttpContext http, KeyRequirement requirement) =>
+        await RefusalAsync(http, requirement) is { } refusal ? refusal : await next(context);
+
     /// <summary>Null, with the caller set, when the request's key meets <paramref name="requirement"/>; otherwise the 401 or 403 to answer.</summary>
-    private static ProblemHttpResult? Refusal(HttpContext http, KeyRequirement requirement)
+    private static async ValueTask<ProblemHttpResult?> RefusalAsync(HttpContext http, KeyRequirement requirement)
     {
-        var registry = http.RequestServices.GetRequiredService<IKeyRegistry>();
-        var check = registry.Check(http.Request, out var caller);
+        var authenticator = http.RequestServices.GetRequiredService<KeyAuthenticator>();
+        var (check, caller) = await authenticator.CheckAsync(http.Request, http.RequestAborted);
         if (check != KeyCheck.Valid)
         {
             var detail = check switch

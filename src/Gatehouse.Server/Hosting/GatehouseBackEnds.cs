@@ -1,6 +1,7 @@
 using Gatehouse.Budgets;
 using Gatehouse.Configuration;
 using Gatehouse.Gateway;
+using Gatehouse.Keys;
 using Gatehouse.Redis;
 using Gatehouse.Routing;
 using Gatehouse.Storage.PostgreSql;
@@ -94,6 +95,9 @@ internal static class GatehouseBackEnds
         builder.ChooseStorage(StorageProvider.PostgreSql);
         ValidatePostgreSqlConnectionString(connectionString);
         builder.Services.AddPostgreSqlStorage(connectionString, DatabaseConnectionKey);
+
+        // Other replicas create keys in the same database: one this replica does not know yet is looked up there.
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUnknownKeyLookup, StoredKeyLookup>());
         return builder;
     }
 

@@ -56,7 +56,9 @@ internal static class GatehouseServiceCollectionExtensions
 
         // Keys and storage
         services.TryAddSingleton(new DataDirectory(configuration.DataDirectory()));
-        services.TryAddSingleton<IKeyRegistry, KeyRegistry>();
+        services.TryAddSingleton<IKeyRegistry>(static sp => new KeyRegistry(PolicyClock.From(sp)));
+        services.TryAddSingleton<IUnknownKeyLookup>(NoUnknownKeyLookup.Instance);
+        services.TryAddSingleton<KeyAuthenticator>();
         services.TryAddSingleton<KeyService>();
         services.TryAddSingleton<MasterKeyInitializer>();
         services.TryAddSingleton<GatehouseInitializer>();

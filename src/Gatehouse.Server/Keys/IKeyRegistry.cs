@@ -16,6 +16,13 @@ internal interface IKeyRegistry
     /// <summary>Adds or replaces one key, as the store now has it.</summary>
     void Put(VirtualKey key);
 
+    /// <summary>
+    /// Adds a key read from the store only when the registry has no copy of it (a key learned on a
+    /// miss, <see cref="StoredKeyLookup"/>): a copy put meanwhile by a notice or reload is as new or
+    /// newer, and overwriting it could bring back a key revoked in between.
+    /// </summary>
+    bool TryAdd(VirtualKey key);
+
     /// <summary>Checks the key the request presents (<see cref="PresentedKey"/>).</summary>
     KeyCheck Check(HttpRequest request, out CallerIdentity? caller);
 

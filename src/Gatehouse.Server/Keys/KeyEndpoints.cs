@@ -19,8 +19,10 @@ internal static class KeyEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<KeyResponse>, ValidationProblem>> CreateAsync(CreateKeyRequest request, KeyService keys, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<KeyResponse>, ValidationProblem>> CreateAsync(CreateKeyRequest request, KeyService keys, HttpContext http, CancellationToken cancellationToken)
     {
+        // Expiry is judged by the policy clock, as the registry judges it on every call.
+        var time = Hosting.PolicyClock.From(http.RequestServices);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name))
         {

@@ -25,6 +25,8 @@ internal sealed class KeyRegistry(TimeProvider timeProvider) : IKeyRegistry
     /// <summary>Adds or replaces a key (after creation or revocation was stored).</summary>
     public void Put(VirtualKey key) => _byHash[key.KeyHash] = key;
 
+    public bool TryAdd(VirtualKey key) => _byHash.TryAdd(key.KeyHash, key);
+
     /// <summary>Checks the key the request presents (<see cref="PresentedKey"/>).</summary>
     public KeyCheck Check(HttpRequest request, out CallerIdentity? caller)
     {

@@ -12,6 +12,9 @@ public interface IKeyStore
 
     Task<VirtualKey?> GetAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>The key whose secret hashes to <paramref name="keyHash"/> (<see cref="KeyHasher"/>), revoked or not; null when none does. The hash is unique and indexed.</summary>
+    Task<VirtualKey?> GetByHashAsync(string keyHash, CancellationToken cancellationToken);
+
     /// <summary>Applies every part of <paramref name="change"/> at once (routing preferences, cache settings, tool prefiltering; a null part clears it); false when no such key exists.</summary>
     Task<bool> UpdateSettingsAsync(string id, KeySettingsChange change, CancellationToken cancellationToken);
 

@@ -29,6 +29,8 @@ internal abstract class SqlKeyStore : IKeyStore
 
     private const string GetSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys WHERE id = @Id";
 
+    private const string GetByHashSql = "SELECT " + VirtualKeyRow.Columns + " FROM virtual_keys WHERE key_hash = @KeyHash";
+
     // COALESCE keeps the first revocation time; the row still counts as matched, so a second call returns true.
     private const string RevokeSql = "UPDATE virtual_keys SET revoked_at_us = COALESCE(revoked_at_us, @RevokedAtUs) WHERE id = @Id";
 
@@ -66,6 +68,15 @@ internal abstract class SqlKeyStore : IKeyStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<VirtualKeyRow>(
             new CommandDefinition(GetSql, new { Id = id }, cancellationToken: cancellationToken));
+        return row?.ToKey();
+    }
+
+    public async Task<VirtualKey?> GetByHashAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keyHash);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<VirtualKeyRow>(
+            new CommandDefinition(GetByHashSql, new { KeyHash = keyHash }, cancellationToken: cancellationToken));
         return row?.ToKey();
     }
 

@@ -2,7 +2,10 @@ using System.ClientModel;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gatehouse.Hosting;
 using Gatehouse.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using OpenAI.Chat;
 using Xunit;
 
@@ -92,9 +95,17 @@ public sealed class KeyApiTests : IAsyncLifetime
     [Fact]
     public async Task ExpiredKey_Is401()
     {
-        var created = await CreateKeyAsync(new { name = "short-lived", expiresAt = DateTimeOffset.UtcNow.AddSeconds(1) });
-        var client = Sdk.OpenAI(_server, created.GetProperty("key").GetString()!).GetChatClient("sim-small");
-        await Task.Delay(1500, Ct);
+        // Expiry is judged by the policy clock: this server's is moved by hand, not waited for.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await GatehouseServer.StartAsync(GatehouseServer.FastSimulatorConfig,
+            configure: builder => builder.Services.AddKeyedSingleton<TimeProvider>(PolicyClock.ServiceKey, clock));
+        using var admin = server.CreateClient();
+        using var response = await admin.PostAsJsonAsync("api/keys", new { name = "short-lived", expiresAt = clock.GetUtcNow().AddHours(1) }, TestJson.Options, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var secret = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("key").GetString()!;
+        var client = Sdk.OpenAI(server, secret).GetChatClient("sim-small");
+        await client.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct);
+        clock.Advance(TimeSpan.FromHours(1));
 
         var error = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct));
         Assert.Equal(401, error.Status);

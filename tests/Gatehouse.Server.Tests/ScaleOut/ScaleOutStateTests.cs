@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Gatehouse.Storage.PostgreSql;
 using Gatehouse.Tests.Support;
 using Xunit;
 using static Gatehouse.Tests.ScaleOut.ScaleOutCalls;
@@ -43,6 +44,68 @@ public sealed class ScaleOutStateTests
 
         var call = await CallAsync(cluster, 2, secret);
         Assert.Equal(HttpStatusCode.Unauthorized, call.Status);
+    }
+
+    [Fact]
+    public async Task AKeyWhoseNoticeNeverArrived_IsLearnedFromTheDatabaseOnFirstUse()
+    {
+        await using var environment = await ScaleOutEnvironment.CreateAsync();
+        await using var upstream = await StartUpstreamAsync();
+
+        // No periodic reload: only the lookup on a miss can teach a replica a key it was not told about.
+        await using var cluster = await environment.StartClusterAsync(2, Config(upstream), ["--Gatehouse:SharedState:ReloadSeconds=0"]);
+        await using var database = new PostgreSqlDatabase(environment.ConnectionString);
+        var store = new PostgreSqlKeyStore(database);
+        var (active, activeSecret) = StoredKey("active");
+        var (revoked, revokedSecret) = StoredKey("revoked");
+        await store.InsertAsync(active, Ct);
+        await store.InsertAsync(revoked with { RevokedAt = DateTimeOffset.UtcNow }, Ct);
+
+        var call = await CallAsync(cluster, 1, activeSecret);
+        Assert.True(call.Status == HttpStatusCode.OK, call.Body);
+        using (var client = cluster.CreateClient(0, activeSecret))
+        using (var models = await client.GetAsync("v1/models", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, models.StatusCode);
+        }
+
+        var refused = await CallAsync(cluster, 0, revokedSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Contains("revoked", refused.Body, StringComparison.Ordinal);
+
+        // A made-up key of the right shape is still a 401 in each dialect, looked up or remembered as absent.
+        var madeUp = Gatehouse.Keys.ApiKeyGenerator.NewSecret();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await CallAsync(cluster, 1, madeUp)).Status);
+            using var stranger = cluster.CreateClient(1, madeUp);
+            using var problem = await stranger.GetAsync("api/keys", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, problem.StatusCode);
+            Assert.Equal("application/problem+json", problem.Content.Headers.ContentType?.MediaType);
+        }
+
+        // The key a replica learned is one a revocation through the other replica still reaches.
+        using (var admin = cluster.CreateClient(0))
+        using (var revoke = await admin.PostAsync($"api/keys/{active.Id}/revoke", null, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        await WaitUntilAsync(async () => (await CallAsync(cluster, 1, activeSecret)).Status == HttpStatusCode.Unauthorized, "replica 1 refuses the learned key once it is revoked");
+    }
+
+    /// <summary>A key as another replica would have stored it, with its secret.</summary>
+    private static (Gatehouse.Keys.VirtualKey Key, string Secret) StoredKey(string name)
+    {
+        var secret = Gatehouse.Keys.ApiKeyGenerator.NewSecret();
+        return (new Gatehouse.Keys.VirtualKey
+        {
+            Id = Gatehouse.Keys.ApiKeyGenerator.NewId(),
+            Name = name,
+            KeyHash = Gatehouse.Keys.KeyHasher.Hash(secret),
+            Prefix = secret[..Gatehouse.Keys.ApiKeyGenerator.VisiblePrefixLength],
+            CreatedAt = DateTimeOffset.UtcNow,
+        }, secret);
     }
 
     [Fact]

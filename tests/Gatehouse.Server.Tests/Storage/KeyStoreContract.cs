@@ -76,6 +76,23 @@ public abstract class KeyStoreContract
     }
 
     [Fact]
+    public async Task GetByHash_FindsTheKeyWithThatHash_RevokedToo()
+    {
+        var store = await CreateStoreAsync();
+        var wanted = Key("wanted");
+        await store.InsertAsync(Key("other"), Ct);
+        await store.InsertAsync(wanted, Ct);
+        await store.RevokeAsync("wanted", BaseTime.AddHours(1), Ct);
+
+        var loaded = await store.GetByHashAsync(wanted.KeyHash, Ct);
+
+        Assert.NotNull(loaded);
+        Assert.Equal("wanted", loaded.Id);
+        Assert.Equal(BaseTime.AddHours(1), loaded.RevokedAt);
+        Assert.Null(await store.GetByHashAsync(Key("never-stored").KeyHash, Ct));
+    }
+
+    [Fact]
     public async Task List_ReturnsAllKeysOldestFirst_RevokedIncluded()
     {
         var store = await CreateStoreAsync();
