@@ -7,7 +7,7 @@ namespace Gatehouse.Hosting;
 /// What <c>UseExceptionHandler</c> answers with outside the <c>/v1</c> pipeline (which answers its own
 /// failures, see <c>RecordingStage</c>): a request Kestrel refused while it was being read
 /// (<see cref="BadHttpRequestException"/>: its own status), a database that cannot answer now (503,
-/// <see cref="Storage.StorageUnavailable"/>) or a bug (500), in the caller's dialect.
+/// <see cref="Storage.StorageErrors"/>) or a bug (500), in the caller's dialect.
 /// Under <c>/api</c> a bug is left to the default ProblemDetails writer.
 /// </summary>
 internal sealed class GatehouseExceptionHandler : IExceptionHandler
@@ -27,7 +27,7 @@ internal sealed class GatehouseExceptionHandler : IExceptionHandler
             return true;
         }
 
-        if (Storage.StorageUnavailable.Is(exception))
+        if (Storage.StorageErrors.IsUnavailable(exception))
         {
             // Not a bug: the database cannot answer now. Calls with known keys go on being served from memory.
             httpContext.Response.Headers.RetryAfter = "5";

@@ -46,6 +46,32 @@ internal static class RequestJson
         return FindLoneSurrogate(body);
     }
 
+    /// <summary>
+    /// The byte offset of the first <c>\u0000</c> escape in JSON text (a raw NUL byte is already
+    /// invalid JSON), or -1. An escaped backslash followed by <c>u0000</c> is not one.
+    /// </summary>
+    public static int FindNulEscape(ReadOnlySpan<byte> body)
+    {
+        var index = 0;
+        while (true)
+        {
+            var next = body[index..].IndexOf((byte)'\\');
+            if (next < 0 || index + next + 1 >= body.Length)
+            {
+                return -1;
+            }
+
+            index += next;
+            if (body[index + 1] == (byte)'u' && index + 6 <= body.Length
+                && Utf8Parser.TryParse(body.Slice(index + 2, 4), out ushort unit, out var parsed, 'x') && parsed == 4 && unit == 0)
+            {
+                return index;
+            }
+
+            index += 2;
+        }
+    }
+
     /// <summary>Everything wrong with a body (text, grammar, nesting), described for the client; null when it is valid JSON.</summary>
     public static string? FindError(ReadOnlySpan<byte> body)
     {

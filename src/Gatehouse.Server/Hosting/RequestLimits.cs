@@ -19,7 +19,8 @@ namespace Gatehouse.Hosting;
 /// request set from the current <c>MaxRequestBodyBytes</c> (so a reload is followed). For an
 /// <c>/api</c> endpoint that takes a key (so after <see cref="CallerAccess"/> let the caller in; <c>/v1</c>'s
 /// reading stage reads, limits and checks its body itself, and records the call), a JSON body is read here against <c>MaxRequestBodyBytes</c> (413) and checked with
-/// <see cref="RequestJson.FindError"/> (400) before the endpoint's binder sees it.
+/// <see cref="RequestJson.FindError"/> (400) before the endpoint's binder sees it; U+0000 in its path,
+/// query or body is refused too (400 <c>invalid_text</c>, see <see cref="NulRefused"/>).
 /// </remarks>
 internal sealed class RequestLimits(RequestDelegate next, IOptionsMonitor<GatehouseOptions> options)
 {
@@ -51,15 +52,25 @@ internal sealed class RequestLimits(RequestDelegate next, IOptionsMonitor<Gateho
 
         // Only a body an endpoint will bind is read, and only once CallerAccess has let its caller in:
         // a request that routing could not match (a 404 or 405 to come) never has its body read.
-        if (ErrorResponses.IsOpenAI(context.Request.Path)
-            || KeyRequirement.Of(context.GetEndpoint()) is null
-            || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        if (ErrorResponses.IsOpenAI(context.Request.Path) || KeyRequirement.Of(context.GetEndpoint()) is null)
         {
             await next(context);
             return;
         }
 
         var request = context.Request;
+        if (HasNulInPathOrQuery(request))
+        {
+            await ErrorResponses.WriteAsync(context, NulRefused("The request's path or query string"), "Invalid text");
+            return;
+        }
+
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            await next(context);
+            return;
+        }
+
         if (request.ContentLength > limits.MaxRequestBodyBytes)
         {
             await ErrorResponses.WriteAsync(context, OpenAIError.BodyTooLarge(limits.MaxRequestBodyBytes), "Request body too large");
@@ -89,9 +100,46 @@ internal sealed class RequestLimits(RequestDelegate next, IOptionsMonitor<Gateho
             return;
         }
 
+        if (RequestJson.FindNulEscape(body.Memory.Span) is >= 0 and var nul)
+        {
+            await ErrorResponses.WriteAsync(context, NulRefused($"The request body (a \\u0000 escape at byte {nul})"), "Invalid text");
+            return;
+        }
+
         MemoryMarshal.TryGetArray(body.Memory, out var segment);
         request.Body = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false);
         await next(context);
+    }
+
+    /// <summary>
+    /// What <c>/api</c> stores must fit every back end, and PostgreSQL's text cannot hold U+0000 (SQLite's
+    /// can): refused at the door on both, so a configuration change never turns a stored name into a 500.
+    /// </summary>
+    private static OpenAIError NulRefused(string where) => new(
+        StatusCodes.Status400BadRequest,
+        $"{where} holds the character U+0000, which Gatehouse does not store.",
+        "invalid_request_error",
+        Code: "invalid_text");
+
+    private static bool HasNulInPathOrQuery(HttpRequest request)
+    {
+        if (request.Path.Value?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return true;
+        }
+
+        foreach (var (_, values) in request.Query)
+        {
+            foreach (var value in values)
+            {
+                if (value?.Contains('\0', StringComparison.Ordinal) == true)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private static OpenAIError? CheckHeaders(IHeaderDictionary headers, GatehouseOptions limits)

@@ -141,8 +141,9 @@ internal sealed partial class RequestRecordWriter
         }
     }
 
-    /// <summary>An exception about a value (converting it for the database), not about the database: retrying cannot help.</summary>
-    private static bool IsRefusal(Exception ex) => ex is OverflowException or ArgumentException or InvalidCastException or FormatException;
+    /// <summary>An exception about a value (converting it for the database, or the database refusing it), not about the database: retrying cannot help.</summary>
+    private static bool IsRefusal(Exception ex) =>
+        ex is OverflowException or ArgumentException or InvalidCastException or FormatException || Storage.StorageErrors.IsValueRefused(ex);
 
     private void OnStored(List<QueuedRecord> batch, List<QueuedRecord>? refused, bool replay)
     {

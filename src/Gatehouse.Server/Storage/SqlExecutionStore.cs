@@ -13,8 +13,11 @@ internal abstract class SqlExecutionStore : IExecutionStore
     {
         ArgumentNullException.ThrowIfNull(execution);
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(ExecutionSql.Insert, ExecutionRow.From(execution), cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(ExecutionSql.Insert, ToRow(execution), cancellationToken: cancellationToken));
     }
+
+    /// <summary>The row inserted for <paramref name="execution"/>; a back end adjusts what it cannot store.</summary>
+    protected virtual ExecutionRow ToRow(Execution execution) => ExecutionRow.From(execution);
 
     public async Task<Execution?> GetAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -58,12 +58,13 @@ internal sealed partial class FuzzServer : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<FuzzServer> StartAsync(CancellationToken cancellationToken)
+    /// <param name="settings">Command-line settings for the process (another storage back end).</param>
+    public static async Task<FuzzServer> StartAsync(CancellationToken cancellationToken, IEnumerable<string>? settings = null)
     {
         var data = TempDirectory.Create();
         var config = Path.Combine(data, "gatehouse.json");
         await File.WriteAllTextAsync(config, s_config, cancellationToken);
-        var server = new FuzzServer(await GatehouseProcess.StartAsync(data, config, MasterKey, cancellationToken: cancellationToken));
+        var server = new FuzzServer(await GatehouseProcess.StartAsync(data, config, MasterKey, cancellationToken: cancellationToken, extraArgs: settings));
         try
         {
             server.Ids = await server.CreateIdsAsync(cancellationToken);

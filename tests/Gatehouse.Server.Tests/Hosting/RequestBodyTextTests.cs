@@ -140,6 +140,39 @@ public sealed class RequestBodyTextTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Api_NulInBodyPathOrQuery_Is400ProblemDetails_WhileV1TakesIt()
+    {
+        // /api stores what it takes, and PostgreSQL's text cannot hold U+0000: refused on every back end alike.
+        // (A %00 in the path never gets this far: Kestrel refuses the request line itself.)
+        using var client = _server.CreateClient();
+        foreach (var (method, path, body) in new[]
+        {
+            ("POST", "api/keys", """{"name":"a\u0000b"}"""),
+            ("POST", "api/prompts", """{"slug":"nul","model":"sim-small","messages":[{"role":"user","content":"x\u0000"}]}"""),
+            ("POST", "api/prompts/hello/execute", """{"inputs":{"name":"\u0000"}}"""),
+            ("GET", "api/requests?model=a%00b", (string?)null),
+            ("GET", "api/keys?cursor=%00", null),
+        })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body is null ? null : GatehouseServer.Json(body) };
+            using var response = await client.SendAsync(request, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path}: {(int)response.StatusCode} {text}");
+            Assert.Contains("U+0000", AssertError("problem", text), StringComparison.Ordinal);
+        }
+
+        // An escaped backslash before "u0000" is text, not the character.
+        using (var escaped = await client.PostAsync("api/keys", GatehouseServer.Json("""{"name":"a\\u0000b"}"""), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, escaped.StatusCode);
+        }
+
+        // A call's own text is the provider's business: passed on (and recorded) as sent.
+        using var call = await client.PostAsync("v1/chat/completions", GatehouseServer.Json("""{"model":"sim-small","messages":[{"role":"user","content":"hi\u0000"}]}"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+    }
+
+    [Fact]
     public async Task Api_NestedDeeperThan64Levels_Is400ProblemDetails()
     {
         using var client = _server.CreateClient();

@@ -76,6 +76,21 @@ public abstract class ExecutionStoreContract
     }
 
     [Fact]
+    public async Task Insert_ModelTextHoldingNul_IsKept_AsNulOrAsTheReplacementCharacter()
+    {
+        // A model's raw output and an upstream's error are not the caller's to clean; PostgreSQL's text cannot hold U+0000.
+        var store = await CreateStoreAsync();
+        var execution = Execution(Guid.NewGuid(), BaseTime) with { RawOutput = "out\0put", ErrorMessage = "upstream said \0" };
+
+        await store.InsertAsync(execution, Ct);
+        var loaded = await store.GetAsync(execution.Id, Ct);
+
+        Assert.NotNull(loaded);
+        Assert.Equal(execution.RawOutput, loaded.RawOutput!.Replace('\uFFFD', '\0'));
+        Assert.Equal(execution.ErrorMessage, loaded.ErrorMessage!.Replace('\uFFFD', '\0'));
+    }
+
+    [Fact]
     public async Task Insert_OptionalFieldsEmpty_RoundTripAsNullAndEmpty()
     {
         var store = await CreateStoreAsync();

@@ -112,6 +112,31 @@ public abstract class RequestRecordStoreContract
         Assert.Null(loadedMinimal.TimeToFirstTokenMs);
     }
 
+    [Fact]
+    public async Task InsertBatch_TextHoldingNul_IsKept_AsNulOrAsTheReplacementCharacter()
+    {
+        // What a caller or an upstream sent ends up in a record; PostgreSQL's text cannot hold U+0000.
+        var store = await CreateStoreAsync();
+        var record = new RequestRecord
+        {
+            Id = Guid.NewGuid(),
+            Timestamp = BaseTime,
+            Endpoint = "chat.completions",
+            RequestedModel = "sim-small\0",
+            StatusCode = 404,
+            ErrorMessage = "The model 'sim-small\0' does not exist.",
+        };
+        var neighbour = Record(BaseTime);
+
+        await store.InsertBatchAsync([record, neighbour], Ct);
+
+        var loaded = await store.GetAsync(record.Id, Ct);
+        Assert.NotNull(loaded);
+        Assert.Equal(record.RequestedModel, loaded.RequestedModel!.Replace('\uFFFD', '\0'));
+        Assert.Equal(record.ErrorMessage, loaded.ErrorMessage!.Replace('\uFFFD', '\0'));
+        Assert.NotNull(await store.GetAsync(neighbour.Id, Ct));
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("0.000000000001")]

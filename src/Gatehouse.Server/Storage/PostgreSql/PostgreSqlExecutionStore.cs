@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Gatehouse.Executions;
 
 namespace Gatehouse.Storage.PostgreSql;
 
@@ -7,4 +8,13 @@ internal sealed class PostgreSqlExecutionStore(PostgreSqlDatabase database) : Sq
 {
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
         => await database.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>A model's raw output and an upstream's error message are kept, with U+0000 as U+FFFD (<see cref="PostgreSqlText"/>).</summary>
+    protected override ExecutionRow ToRow(Execution execution)
+    {
+        var row = base.ToRow(execution);
+        row.RawOutput = PostgreSqlText.Storable(row.RawOutput);
+        row.ErrorMessage = PostgreSqlText.Storable(row.ErrorMessage);
+        return row;
+    }
 }

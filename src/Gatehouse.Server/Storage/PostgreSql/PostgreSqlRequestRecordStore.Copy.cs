@@ -34,7 +34,7 @@ internal sealed partial class PostgreSqlRequestRecordStore
             await writer.WriteAsync(StorageValues.ToText(r.Id), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(StorageValues.ToUnixMicroseconds(r.Timestamp), NpgsqlDbType.Bigint, cancellationToken);
             await WriteTextAsync(writer, r.KeyId, cancellationToken);
-            await writer.WriteAsync(r.Endpoint, NpgsqlDbType.Text, cancellationToken);
+            await WriteTextAsync(writer, r.Endpoint, cancellationToken);
             await WriteTextAsync(writer, r.RequestedModel, cancellationToken);
             await WriteTextAsync(writer, r.Deployment, cancellationToken);
             await WriteTextAsync(writer, r.Provider, cancellationToken);
@@ -63,8 +63,9 @@ internal sealed partial class PostgreSqlRequestRecordStore
         await writer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>A record holds what a caller or an upstream sent (a model name, an error message): kept, with U+0000 as U+FFFD (<see cref="PostgreSqlText"/>).</summary>
     private static Task WriteTextAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken cancellationToken)
-        => value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+        => value is null ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(PostgreSqlText.Storable(value)!, NpgsqlDbType.Text, cancellationToken);
 
     private static Task WriteAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
         where T : struct

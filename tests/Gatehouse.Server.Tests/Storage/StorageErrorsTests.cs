@@ -10,7 +10,7 @@ namespace Gatehouse.Tests.Storage;
 /// A database that cannot answer (a 503 the caller may retry) told from one that answered with an
 /// error (a bug, a 500), on the real drivers' real exceptions.
 /// </summary>
-public sealed class StorageUnavailableTests
+public sealed class StorageErrorsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -20,7 +20,7 @@ public sealed class StorageUnavailableTests
         await using var connection = new NpgsqlConnection("Host=127.0.0.1;Port=1;Username=u;Password=p;Timeout=2");
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => connection.OpenAsync(Ct));
 
-        Assert.True(StorageUnavailable.Is(refused), refused.ToString());
+        Assert.True(StorageErrors.IsUnavailable(refused), refused.ToString());
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class StorageUnavailableTests
         await using var command = new NpgsqlCommand("SELECT * FROM no_such_table", connection);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteScalarAsync(Ct));
 
-        Assert.False(StorageUnavailable.Is(refused));
+        Assert.False(StorageErrors.IsUnavailable(refused));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class StorageUnavailableTests
         await using (var missingDirectory = new SqliteConnection($"Data Source={Path.Combine(directory, "absent", "x.db")};Mode=ReadWrite"))
         {
             var cannotOpen = await Assert.ThrowsAsync<SqliteException>(() => missingDirectory.OpenAsync(Ct));
-            Assert.True(StorageUnavailable.Is(cannotOpen), cannotOpen.ToString());
+            Assert.True(StorageErrors.IsUnavailable(cannotOpen), cannotOpen.ToString());
         }
 
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "x.db")}");
@@ -50,6 +50,6 @@ public sealed class StorageUnavailableTests
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM no_such_table";
         var refused = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteScalarAsync(Ct));
-        Assert.False(StorageUnavailable.Is(refused));
+        Assert.False(StorageErrors.IsUnavailable(refused));
     }
 }

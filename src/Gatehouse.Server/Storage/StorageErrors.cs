@@ -4,11 +4,12 @@ using Npgsql;
 namespace Gatehouse.Storage;
 
 /// <summary>
-/// Tells a database that cannot answer right now (down, unreachable, out of connections, locked,
-/// out of disk) from one that answered with an error (a bug: a bad statement, a constraint). The
-/// first is a 503 the caller may retry; the second stays a 500.
+/// What a database's exception means for whoever asked: it cannot answer right now
+/// (<see cref="IsUnavailable"/>: down, unreachable, out of connections, locked, out of disk; a 503 the
+/// caller may retry), it refused a value (<see cref="IsValueRefused"/>: retrying the same row cannot
+/// help), or anything else (a bug: a bad statement; a 500).
 /// </summary>
-internal static class StorageUnavailable
+internal static class StorageErrors
 {
     // SQLite result codes (https://sqlite.org/rescode.html): busy, locked, I/O error, disk full, cannot open.
     private const int SqliteBusy = 5;
@@ -17,7 +18,7 @@ internal static class StorageUnavailable
     private const int SqliteFull = 13;
     private const int SqliteCantOpen = 14;
 
-    public static bool Is(Exception exception)
+    public static bool IsUnavailable(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
@@ -40,4 +41,8 @@ internal static class StorageUnavailable
 
         return false;
     }
+
+    /// <summary>PostgreSQL refused a value it was given (SQLSTATE class 22, data exception: text it cannot hold, a number out of range).</summary>
+    public static bool IsValueRefused(Exception exception) =>
+        exception is PostgresException postgres && postgres.SqlState.StartsWith("22", StringComparison.Ordinal);
 }
