@@ -9,13 +9,13 @@ using Gatehouse.Storage;
 namespace Gatehouse.Benchmarks.Analytics;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- analytics (--postgres CONNECTION | --sqlite FILE) [--rows N] [--runs N] [--drop-caches] [--explain] [--out DIR]</c>:
+/// <c>dotnet run -c Release --project bench/Gatehouse.Benchmarks -- analytics (--postgres CONNECTION | --sqlite FILE) [--rows N] [--runs N] [--only TEXT] [--drop-caches] [--explain] [--out DIR]</c>:
 /// migrates the database with the product's own migrator, fills it once with <see cref="AnalyticsData"/>
 /// (skipped when a previous run filled it with the same row count), then times the product's
 /// <see cref="IAnalyticsStore.ComputeAsync"/> for each <see cref="AnalyticsScenario.Typical"/> report:
 /// the first call in this process (cold; with <c>--drop-caches</c> the OS page cache is dropped first)
 /// and the median of <c>--runs</c> more (warm). Each report's SHA-256 (average latencies rounded, see <see cref="Comparable(AnalyticsReport)"/>) is printed (and the JSON written
-/// to <c>--out</c>), so runs before and after a change, and the two back ends, can be compared exactly.
+/// to <c>--out</c>; <c>--only</c> keeps the reports whose name contains TEXT), so runs before and after a change, and the two back ends, can be compared exactly.
 /// </summary>
 internal static class AnalyticsCommand
 {
@@ -59,7 +59,9 @@ internal static class AnalyticsCommand
         Console.WriteLine();
         Console.WriteLine("| report | requests counted | cold ms | warm ms (median of " + runs + ") | report SHA-256 |");
         Console.WriteLine("| --- | ---: | ---: | ---: | --- |");
-        foreach (var scenario in AnalyticsScenario.Typical)
+        var only = ValueOf(args, "--only");
+        var scenarios = AnalyticsScenario.Typical.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var scenario in scenarios)
         {
             if (args.Contains("--drop-caches"))
             {
@@ -90,7 +92,7 @@ internal static class AnalyticsCommand
 
         if (args.Contains("--explain"))
         {
-            foreach (var scenario in AnalyticsScenario.Typical)
+            foreach (var scenario in scenarios)
             {
                 await target.ExplainAsync(scenario, Console.Out, ct);
             }

@@ -46,7 +46,7 @@ internal sealed class SqliteAnalyticsTarget(string file) : AnalyticsTarget
     public override async Task ExplainAsync(AnalyticsScenario scenario, TextWriter output, CancellationToken ct)
     {
         await using var connection = await _database.OpenConnectionAsync(ct);
-        foreach (var (name, sql, parameters) in AnalyticsStatements.Requests(scenario.Query))
+        foreach (var (name, sql, parameters) in AnalyticsStatements.Requests(scenario.Query, LatencyBucket))
         {
             await output.WriteLineAsync($"\n### {scenario.Name}: {name}\n```");
             foreach (var row in await connection.QueryAsync(new CommandDefinition("EXPLAIN QUERY PLAN " + sql, parameters, cancellationToken: ct)))
@@ -58,6 +58,8 @@ internal sealed class SqliteAnalyticsTarget(string file) : AnalyticsTarget
             await output.WriteLineAsync("```");
         }
     }
+
+    private static readonly string LatencyBucket = AnalyticsSql.LatencyBucket("latency_ms");
 
     public override ValueTask DisposeAsync()
     {

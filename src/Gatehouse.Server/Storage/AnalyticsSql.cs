@@ -105,8 +105,8 @@ internal static class AnalyticsSql
     /// the report shows, which <see cref="SqlAnalyticsStore"/> adds up into the summary, the models,
     /// the buckets and the tool totals.
     /// </summary>
-    public const string RollupGroups =
-        """
+    public static readonly string RollupGroups =
+        $"""
         SELECT b AS StartUs, model AS Model, model_null AS ModelNull,
                SUM(calls) AS Total, SUM(succeeded) AS Succeeded, SUM(cost_pusd) AS CostPusd,
                SUM(input_tokens) AS InputTokens, SUM(output_tokens) AS OutputTokens,
@@ -120,26 +120,29 @@ internal static class AnalyticsSql
             FROM request_record_hours
             WHERE hour_us >= @HoursFromUs AND hour_us < @HoursToUs
             UNION ALL
-            SELECT (timestamp_us / @WidthUs) * @WidthUs, COALESCE(requested_model, ''), CASE WHEN requested_model IS NULL THEN 1 ELSE 0 END,
-                   1, CASE WHEN status_code < 400 AND error_class IS NULL THEN 1 ELSE 0 END, cost_pusd, input_tokens, output_tokens,
-                   CASE WHEN cache_status IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN cache_status IN ('hit', 'coalesced') THEN 1 ELSE 0 END,
-                   latency_ms, CASE WHEN tools_offered IS NOT NULL THEN 1 ELSE 0 END,
-                   CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_tokens_offered, 0) END,
-                   CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_tokens_sent, 0) END,
-                   COALESCE(tools_offered, 0),
-                   CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tools_sent, 0) END,
-                   CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_search_rounds, 0) END
-            FROM request_records
-            WHERE
-        """ + EdgeHours + """
-
+            {EdgeHours("""
+                (timestamp_us / @WidthUs) * @WidthUs, COALESCE(requested_model, ''), CASE WHEN requested_model IS NULL THEN 1 ELSE 0 END,
+                1, CASE WHEN status_code < 400 AND error_class IS NULL THEN 1 ELSE 0 END, cost_pusd, input_tokens, output_tokens,
+                CASE WHEN cache_status IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN cache_status IN ('hit', 'coalesced') THEN 1 ELSE 0 END,
+                latency_ms, CASE WHEN tools_offered IS NOT NULL THEN 1 ELSE 0 END,
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_tokens_offered, 0) END,
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_tokens_sent, 0) END,
+                COALESCE(tools_offered, 0),
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tools_sent, 0) END,
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_search_rounds, 0) END
+                """)}
         ) AS g
         GROUP BY b, model, model_null
         """;
 
-    /// <summary>The partial hours at the two ends of an <see cref="AnalyticsRollupRange"/>, read from the records.</summary>
-    private const string EdgeHours =
-        "(timestamp_us >= @FromUs AND timestamp_us < @HoursFromUs) OR (timestamp_us >= @HoursToUs AND timestamp_us < @ToUs)";
+    /// <summary>
+    /// <paramref name="columns"/> of the records in the partial hours at the two ends of an
+    /// <see cref="AnalyticsRollupRange"/>: two plain ranges (UNION ALL), which each back end reads
+    /// through its time index, where one OR of the two ranges can make PostgreSQL walk another index whole.
+    /// </summary>
+    private static string EdgeHours(string columns) =>
+        $"SELECT {columns} FROM request_records WHERE timestamp_us >= @FromUs AND timestamp_us < @HoursFromUs\n"
+        + $"UNION ALL SELECT {columns} FROM request_records WHERE timestamp_us >= @HoursToUs AND timestamp_us < @ToUs";
 
     /// <summary>Calls per latency bucket over an <see cref="AnalyticsRollupRange"/>, lowest bucket first; <paramref name="bucket"/> is the dialect's <see cref="LatencyBucket"/> of <c>latency_ms</c>.</summary>
     public static string RollupLatencyBuckets(string bucket) =>
@@ -148,7 +151,7 @@ internal static class AnalyticsSql
         FROM (
             SELECT bucket_ms, calls FROM request_record_latency_hours WHERE hour_us >= @HoursFromUs AND hour_us < @HoursToUs
             UNION ALL
-            SELECT {bucket}, 1 FROM request_records WHERE {EdgeHours}
+            {EdgeHours(bucket + ", 1")}
         ) AS h
         GROUP BY bucket_ms
         ORDER BY bucket_ms
