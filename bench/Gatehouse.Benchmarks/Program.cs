@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Gatehouse.Benchmarks.Analytics;
 using Gatehouse.Benchmarks.Tools;
 
 namespace Gatehouse.Benchmarks;
@@ -11,6 +12,12 @@ internal static class Program
         if (args is ["tool-selection", ..])
         {
             return ToolSelectionCommand.Run(args[1..]);
+        }
+
+        // "analytics": the analytics report's query time over millions of generated request records.
+        if (args is ["analytics", ..])
+        {
+            return AnalyticsCommand.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -98,4 +98,104 @@ internal static class AnalyticsSql
         GROUP BY ({source.Time} / @WidthUs) * @WidthUs
         ORDER BY StartUs
         """;
+
+    /// <summary>
+    /// The admin's request report from the hourly rollup (whole hours of <see cref="AnalyticsRollupRange"/>)
+    /// plus the records of the partial hours at both ends: one row per bucket and model with every sum
+    /// the report shows, which <see cref="SqlAnalyticsStore"/> adds up into the summary, the models,
+    /// the buckets and the tool totals.
+    /// </summary>
+    public static readonly string RollupGroups =
+        $"""
+        SELECT b AS StartUs, model AS Model, model_null AS ModelNull,
+               SUM(calls) AS Total, SUM(succeeded) AS Succeeded, SUM(cost_pusd) AS CostPusd,
+               SUM(input_tokens) AS InputTokens, SUM(output_tokens) AS OutputTokens,
+               SUM(cache_eligible) AS CacheEligible, SUM(cache_hits) AS CacheHits, SUM(latency_ms_sum) AS LatencyMsSum,
+               SUM(tool_calls) AS ToolCalls, SUM(tool_tokens_offered) AS ToolTokensOffered, SUM(tool_tokens_sent) AS ToolTokensSent,
+               SUM(tools_offered) AS ToolsOffered, SUM(tools_sent) AS ToolsSent, SUM(tool_search_rounds) AS SearchRounds
+        FROM (
+            SELECT (hour_us / @WidthUs) * @WidthUs AS b, model, model_null, calls, succeeded, cost_pusd, input_tokens, output_tokens,
+                   cache_eligible, cache_hits, latency_ms_sum, tool_calls, tool_tokens_offered, tool_tokens_sent,
+                   tools_offered, tools_sent, tool_search_rounds
+            FROM request_record_hours
+            WHERE hour_us >= @HoursFromUs AND hour_us < @HoursToUs
+            UNION ALL
+            {EdgeHours("""
+                (timestamp_us / @WidthUs) * @WidthUs, COALESCE(requested_model, ''), CASE WHEN requested_model IS NULL THEN 1 ELSE 0 END,
+                1, CASE WHEN status_code < 400 AND error_class IS NULL THEN 1 ELSE 0 END, cost_pusd, input_tokens, output_tokens,
+                CASE WHEN cache_status IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN cache_status IN ('hit', 'coalesced') THEN 1 ELSE 0 END,
+                latency_ms, CASE WHEN tools_offered IS NOT NULL THEN 1 ELSE 0 END,
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_tokens_offered, 0) END,
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_tokens_sent, 0) END,
+                COALESCE(tools_offered, 0),
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tools_sent, 0) END,
+                CASE WHEN tools_offered IS NULL THEN 0 ELSE COALESCE(tool_search_rounds, 0) END
+                """)}
+        ) AS g
+        GROUP BY b, model, model_null
+        """;
+
+    /// <summary>
+    /// <paramref name="columns"/> of the records in the partial hours at the two ends of an
+    /// <see cref="AnalyticsRollupRange"/>: two plain ranges (UNION ALL), which each back end reads
+    /// through its time index, where one OR of the two ranges can make PostgreSQL walk another index whole.
+    /// </summary>
+    private static string EdgeHours(string columns) =>
+        $"SELECT {columns} FROM request_records WHERE timestamp_us >= @FromUs AND timestamp_us < @HoursFromUs\n"
+        + $"UNION ALL SELECT {columns} FROM request_records WHERE timestamp_us >= @HoursToUs AND timestamp_us < @ToUs";
+
+    /// <summary>Calls per latency bucket over an <see cref="AnalyticsRollupRange"/>, lowest bucket first; <paramref name="bucket"/> is the dialect's <see cref="LatencyBucket"/> of <c>latency_ms</c>.</summary>
+    public static string RollupLatencyBuckets(string bucket) =>
+        $"""
+        SELECT bucket_ms AS BucketMs, SUM(calls) AS Calls
+        FROM (
+            SELECT bucket_ms, calls FROM request_record_latency_hours WHERE hour_us >= @HoursFromUs AND hour_us < @HoursToUs
+            UNION ALL
+            {EdgeHours(bucket + ", 1")}
+        ) AS h
+        GROUP BY bucket_ms
+        ORDER BY bucket_ms
+        """;
+
+    /// <summary>
+    /// The latency at one rank (0-based, ascending) among a range's calls whose latency falls in one
+    /// bucket (bounds from <see cref="LatencyBucketBounds"/>); ix_request_records_latency reads only that bucket.
+    /// </summary>
+    public static string LatencyInBucket(bool hasLow, bool hasHigh) =>
+        "SELECT latency_ms FROM request_records WHERE timestamp_us >= @FromUs AND timestamp_us < @ToUs"
+        + (hasLow ? " AND latency_ms >= @LowMs" : "")
+        + (hasHigh ? " AND latency_ms < @HighMs" : "")
+        + " ORDER BY latency_ms LIMIT 1 OFFSET @Offset";
+
+    /// <summary>Latencies at or above this many milliseconds (and NaN) share the top bucket; below 0 the bottom one.</summary>
+    public const long MaxLatencyBucketMs = 1_000_000_000_000_000;
+
+    /// <summary>
+    /// A latency's bucket as SQLite computes it (the arithmetic of PostgreSQL's <c>request_latency_bucket</c>
+    /// and of the SQLite migration's trigger): the whole milliseconds f, clamped to [0, 1e15], kept to two
+    /// significant digits: f below 100, f - f % 10 below 1,000, and so on, f - f % 10,000 from 100,000 up.
+    /// </summary>
+    public static string LatencyBucket(string column)
+    {
+        var f = $"CAST(MIN(MAX({column}, 0), 1e15) AS INTEGER)";
+        return $"CASE WHEN {f} < 100 THEN {f} WHEN {f} < 1000 THEN {f} - {f} % 10 WHEN {f} < 10000 THEN {f} - {f} % 100 "
+            + $"WHEN {f} < 100000 THEN {f} - {f} % 1000 ELSE {f} - {f} % 10000 END";
+    }
+
+    /// <summary>
+    /// The latencies a bucket holds: [low, high) milliseconds, without a lower bound for the bottom
+    /// bucket (0, which clamping also gives negative latencies) and without an upper one for the top.
+    /// </summary>
+    public static (double? Low, double? High) LatencyBucketBounds(long bucket)
+    {
+        var width = bucket switch
+        {
+            < 100 => 1L,
+            < 1_000 => 10L,
+            < 10_000 => 100L,
+            < 100_000 => 1_000L,
+            _ => 10_000L,
+        };
+        return (bucket <= 0 ? null : bucket, bucket >= MaxLatencyBucketMs ? null : bucket + width);
+    }
 }

@@ -7,9 +7,10 @@ namespace Gatehouse.Storage;
 /// <summary>
 /// Analytics over the SQL tables: a handful of aggregate queries per source, on one connection, with
 /// <see cref="AnalyticsSql"/>'s portable SQL. A back end supplies connections and may compute the
-/// latency percentiles its own faster way.
+/// latency percentiles its own faster way. The admin's request report reads the hourly rollups
+/// instead (<c>SqlAnalyticsStore.Rollups.cs</c>).
 /// </summary>
-internal abstract class SqlAnalyticsStore : IAnalyticsStore
+internal abstract partial class SqlAnalyticsStore : IAnalyticsStore
 {
     /// <summary>The top prompts shown; cost by prompt lists up to 100.</summary>
     private const int TopPromptCount = 10;
@@ -18,12 +19,23 @@ internal abstract class SqlAnalyticsStore : IAnalyticsStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var executions = await SectionAsync(connection, AnalyticsSource.Executions, query, cancellationToken);
-        var requests = await SectionAsync(connection, AnalyticsSource.Requests, query, cancellationToken);
+
+        // One snapshot for every query of the report: the rollups and the records they sum agree, and a
+        // percentile's bucket still holds the rows the counts said when its value is read.
+        await using var transaction = await BeginSnapshotAsync(connection, cancellationToken);
+        var executions = await SectionAsync(connection, transaction, AnalyticsSource.Executions, query, cancellationToken);
+        var requests = await SectionAsync(connection, transaction, AnalyticsSource.Requests, query, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new AnalyticsReport(query.From, query.To, query.GroupBy, executions, requests);
     }
 
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>A read-only transaction whose queries all see one state of the database, without blocking writers.</summary>
+    protected abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>The dialect's bucket of <c>latency_ms</c>, the same as its migration's trigger computes (see <see cref="AnalyticsSql.LatencyBucket"/>).</summary>
+    protected abstract string LatencyBucketSql { get; }
 
     /// <summary>
     /// The nearest-rank p50, p95 and p99 latency of the <paramref name="count"/> rows the filter
@@ -31,7 +43,7 @@ internal abstract class SqlAnalyticsStore : IAnalyticsStore
     /// per percentile, so nothing proportional to the range is held in memory.
     /// </summary>
     protected virtual async Task<LatencySummary> LatencyPercentilesAsync(
-        DbConnection connection, AnalyticsSource source, string where, DynamicParameters filter, long count, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, AnalyticsSource source, string where, DynamicParameters filter, long count, CancellationToken cancellationToken)
     {
         if (count == 0)
         {
@@ -47,30 +59,44 @@ internal abstract class SqlAnalyticsStore : IAnalyticsStore
         {
             var parameters = new DynamicParameters(filter);
             parameters.Add("Rank", (long)Math.Ceiling(percentile * count) - 1);
-            return await connection.QuerySingleAsync<double>(new CommandDefinition(AnalyticsSql.LatencyAt(source, where), parameters, cancellationToken: cancellationToken));
+            return await connection.QuerySingleAsync<double>(new CommandDefinition(AnalyticsSql.LatencyAt(source, where), parameters, transaction, cancellationToken: cancellationToken));
         }
     }
 
-    private async Task<AnalyticsSection> SectionAsync(DbConnection connection, AnalyticsSource source, AnalyticsQuery query, CancellationToken cancellationToken)
+    private async Task<AnalyticsSection> SectionAsync(DbConnection connection, DbTransaction transaction, AnalyticsSource source, AnalyticsQuery query, CancellationToken cancellationToken)
     {
+        if (source == AnalyticsSource.Requests && AnalyticsRollupRange.For(query) is { } range)
+        {
+            return await RolledUpRequestsAsync(connection, transaction, query, range, cancellationToken);
+        }
+
         var (where, parameters) = AnalyticsSql.Filter(source, query);
         var isExecutions = source == AnalyticsSource.Executions;
-        var summary = await connection.QuerySingleAsync<SummaryRow>(new CommandDefinition(AnalyticsSql.Summary(source, where), parameters, cancellationToken: cancellationToken));
-        var byModel = await connection.QueryAsync<GroupRow>(new CommandDefinition(AnalyticsSql.ByModel(source, where), parameters, cancellationToken: cancellationToken));
+        var summary = await connection.QuerySingleAsync<SummaryRow>(new CommandDefinition(AnalyticsSql.Summary(source, where), parameters, transaction, cancellationToken: cancellationToken));
+        var byModel = await connection.QueryAsync<GroupRow>(new CommandDefinition(AnalyticsSql.ByModel(source, where), parameters, transaction, cancellationToken: cancellationToken));
         var byPrompt = isExecutions
-            ? (await connection.QueryAsync<PromptRow>(new CommandDefinition(AnalyticsSql.ByPrompt(where), parameters, cancellationToken: cancellationToken))).Select(static p => p.ToUsage()).ToList()
+            ? (await connection.QueryAsync<PromptRow>(new CommandDefinition(AnalyticsSql.ByPrompt(where), parameters, transaction, cancellationToken: cancellationToken))).Select(static p => p.ToUsage()).ToList()
             : null;
 
         var widthUs = (long)query.BucketWidth.TotalMicroseconds;
         var bucketParameters = new DynamicParameters(parameters);
         bucketParameters.Add("WidthUs", widthUs);
-        var bucketRows = (await connection.QueryAsync<BucketRow>(new CommandDefinition(AnalyticsSql.Buckets(source, where), bucketParameters, cancellationToken: cancellationToken)))
+        var bucketRows = (await connection.QueryAsync<BucketRow>(new CommandDefinition(AnalyticsSql.Buckets(source, where), bucketParameters, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(static b => b.StartUs);
 
         var tools = isExecutions
             ? null
-            : await connection.QuerySingleAsync<ToolTokenTotals>(new CommandDefinition(AnalyticsSql.ToolTotals(where), parameters, cancellationToken: cancellationToken));
+            : await connection.QuerySingleAsync<ToolTokenTotals>(new CommandDefinition(AnalyticsSql.ToolTotals(where), parameters, transaction, cancellationToken: cancellationToken));
 
+        var latency = await LatencyPercentilesAsync(connection, transaction, source, where, parameters, summary.Total, cancellationToken);
+        return Section(query, isExecutions, summary, byModel, byPrompt, bucketRows, tools, latency);
+    }
+
+    private static AnalyticsSection Section(
+        AnalyticsQuery query, bool isExecutions, SummaryRow summary, IEnumerable<GroupRow> byModel, List<PromptUsage>? byPrompt,
+        Dictionary<long, BucketRow> bucketRows, ToolTokenTotals? tools, LatencySummary latency)
+    {
+        var widthUs = (long)query.BucketWidth.TotalMicroseconds;
         var total = summary.Total;
         var tokens = summary.InputTokens + summary.OutputTokens;
         var cost = StorageValues.FromPicoDollars(summary.CostPusd);
@@ -87,7 +113,7 @@ internal abstract class SqlAnalyticsStore : IAnalyticsStore
                 byModel.Select(static m => new ModelCost(m.Name, m.Total, StorageValues.FromPicoDollars(m.CostPusd))).ToList(),
                 byPrompt?.OrderByDescending(static p => p.CostUsd).ToList()),
             Tokens = new TokenSummary(summary.InputTokens, summary.OutputTokens, tokens, total == 0 ? null : (double)tokens / total),
-            LatencyMs = await LatencyPercentilesAsync(connection, source, where, parameters, total, cancellationToken),
+            LatencyMs = latency,
             CacheHitRate = Rate(summary.CacheHits, summary.CacheEligible),
             TopPrompts = byPrompt?.Take(TopPromptCount).ToList(),
             Tools = tools,

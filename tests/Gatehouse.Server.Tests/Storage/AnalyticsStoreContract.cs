@@ -19,6 +19,12 @@ public abstract class AnalyticsStoreContract
     /// <summary>The analytics store and the stores that feed it, over one freshly migrated, empty database.</summary>
     private protected abstract Task<AnalyticsStores> CreateStoresAsync();
 
+    /// <summary>
+    /// The same over a database migrated only up to the version before the analytics rollups; the
+    /// returned callback applies the rest (so records written before the upgrade are backfilled).
+    /// </summary>
+    private protected abstract Task<(AnalyticsStores Stores, Func<Task> MigrateRest)> CreateStoresBeforeRollupsAsync();
+
     private protected sealed record AnalyticsStores(IAnalyticsStore Analytics, IExecutionStore Executions, IRequestRecordStore Records, IKeyStore Keys);
 
     [Fact]
@@ -207,6 +213,108 @@ public abstract class AnalyticsStoreContract
         Assert.Equal(9_000_000.000000000007m, report.Requests.Cost.TotalUsd);
         Assert.Equal(9_000_000.000000000007m, report.Requests.Buckets[0].CostUsd);
     }
+
+    [Theory]
+    [InlineData(17, 343, "hour")]   // partial hours at both ends around five whole ones
+    [InlineData(17, 343, "day")]
+    [InlineData(0, 360, "hour")]    // whole hours only
+    [InlineData(59, 121, "hour")]   // one whole hour between two minutes
+    [InlineData(-90, 45, "day")]    // starts before the first call
+    public async Task Compute_AllKeys_EqualsTheSameCallsCountedAsOneOwners(int fromMinutes, int toMinutes, string groupBy)
+    {
+        // The admin's report reads the hourly rollups and the partial hours at the ends; an owner's reads the
+        // records. With every call made by the owner's keys, the two must agree to the last digit.
+        var stores = await CreateStoresAsync();
+        await stores.Keys.InsertAsync(Key("key-a") with { Owner = "solo" }, Ct);
+        await stores.Keys.InsertAsync(Key("key-b") with { Owner = "solo" }, Ct);
+        var records = MixedRecords();
+        await stores.Records.InsertBatchAsync(records, Ct);
+        await stores.Records.InsertBatchAsync(records[..50], Ct); // a journal replay: counted once
+        var query = Query(BaseTime.AddMinutes(fromMinutes), BaseTime.AddMinutes(toMinutes), groupBy);
+
+        var all = (await stores.Analytics.ComputeAsync(query, Ct)).Requests;
+        var owner = (await stores.Analytics.ComputeAsync(query with { Owner = "solo" }, Ct)).Requests;
+
+        Assert.Equal(Json(owner), Json(all));
+        var latencies = records.Where(r => r.Timestamp >= query.From && r.Timestamp < query.To).Select(r => r.LatencyMs).Order().ToList();
+        Assert.Equal(latencies.Count, all.Total);
+        Assert.Equal(new LatencySummary(NearestRank(latencies, 0.50), NearestRank(latencies, 0.95), NearestRank(latencies, 0.99)), all.LatencyMs);
+    }
+
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(10)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    [InlineData(10000)]
+    [InlineData(100000)]
+    public async Task Compute_AllKeys_PercentilesInEveryBucketWidth_AreNearestRank(double scale)
+    {
+        // Latencies from scale to 10 × scale, so the percentiles land inside buckets of each width, and
+        // not on their lower edges; the range cuts the first and last hour.
+        var stores = await CreateStoresAsync();
+        var latencies = Enumerable.Range(1, 300).Select(i => scale * (1 + (i * 37 % 300) / 33.3)).ToList();
+        await stores.Records.InsertBatchAsync([.. latencies.Select((latency, i) => Record(BaseTime.AddSeconds(i * 47.9)) with { LatencyMs = latency })], Ct);
+        var query = Query(BaseTime.AddMinutes(10), BaseTime.AddMinutes(230));
+
+        var report = await stores.Analytics.ComputeAsync(query, Ct);
+
+        var inRange = latencies.Where((_, i) => BaseTime.AddSeconds(i * 47.9) >= query.From && BaseTime.AddSeconds(i * 47.9) < query.To).Order().ToList();
+        Assert.Equal(new LatencySummary(NearestRank(inRange, 0.50), NearestRank(inRange, 0.95), NearestRank(inRange, 0.99)), report.Requests.LatencyMs);
+    }
+
+    [Fact]
+    public async Task Compute_AllKeys_RecordsWrittenBeforeTheRollupMigration_AreBackfilled()
+    {
+        var (stores, migrateRest) = await CreateStoresBeforeRollupsAsync();
+        await stores.Keys.InsertAsync(Key("key-a") with { Owner = "solo" }, Ct);
+        await stores.Keys.InsertAsync(Key("key-b") with { Owner = "solo" }, Ct);
+        var records = MixedRecords();
+        await stores.Records.InsertBatchAsync(records[..200], Ct);
+        await migrateRest();
+        await stores.Records.InsertBatchAsync(records[150..], Ct); // 150..199 again: already there
+        var query = Query(BaseTime.AddMinutes(17), BaseTime.AddMinutes(343));
+
+        var all = (await stores.Analytics.ComputeAsync(query, Ct)).Requests;
+        var owner = (await stores.Analytics.ComputeAsync(query with { Owner = "solo" }, Ct)).Requests;
+
+        Assert.Equal(Json(owner), Json(all));
+        Assert.Equal(records.Count(r => r.Timestamp >= query.From && r.Timestamp < query.To), all.Total);
+    }
+
+    /// <summary>
+    /// 420 calls over six hours from <see cref="BaseTime"/>, of key-a and key-b: every model shape (named, '' and
+    /// none), status, error class, cache status and tool field, and latencies on and around every latency bucket
+    /// edge, below zero and above the top bucket. Latencies are multiples of 0.5, so their sums are exact in any order.
+    /// </summary>
+    private static RequestRecord[] MixedRecords()
+    {
+        double[] edges = [-0.5, 0, 0.5, 99, 99.5, 100, 109.5, 110, 999.5, 1000, 1234.5, 9999.5, 10000, 99999.5, 100000, 123456.5, 1e15, 2e15];
+        string?[] models = ["gpt-4o", "", null, "claude-sonnet-4", "gpt-4o"];
+        string?[] cache = [null, "miss", "hit", "coalesced", "miss"];
+        int[] statuses = [200, 200, 429, 200, 500, 200, 400];
+        return [.. Enumerable.Range(0, 420).Select(i => Record(
+                BaseTime.AddSeconds(i * 51.3), keyId: i % 3 == 0 ? "key-b" : "key-a", model: models[i % models.Length], statusCode: statuses[i % statuses.Length]) with
+            {
+                ErrorClass = statuses[i % statuses.Length] >= 400 ? "upstream_error" : i % 11 == 0 ? "stream_interrupted" : null,
+                InputTokens = i % 97,
+                OutputTokens = i % 13,
+                CostUsd = i * 0.000001m,
+                LatencyMs = i < edges.Length ? edges[i] : (i * 7919 % 6000) / 2.0,
+                CacheStatus = cache[i % cache.Length],
+                ToolsOffered = i % 3 == 1 ? 20 + i % 7 : null,
+                ToolsSent = i % 3 == 1 ? 5 : null,
+                ToolTokensOffered = i % 3 == 1 ? 2000 + i : null,
+                ToolTokensSent = i % 3 == 1 ? 500 : null,
+                ToolSearchRounds = i % 3 == 1 ? i % 2 : null,
+            })];
+    }
+
+    private static double? NearestRank(List<double> sorted, double percentile)
+        => sorted.Count == 0 ? null : sorted[(int)Math.Ceiling(percentile * sorted.Count) - 1];
+
+    private static string Json(AnalyticsSection section)
+        => JsonSerializer.Serialize(section, Gatehouse.Hosting.GatehouseApiJsonContext.Default.AnalyticsSection);
 
     /// <summary>
     /// Executions (range 12:00–15:00): two of owner "équipe" on key-a in hour 1, one of another owner on key-b in hour 2,

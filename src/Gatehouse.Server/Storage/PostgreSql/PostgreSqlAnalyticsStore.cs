@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 using Gatehouse.Analytics;
@@ -6,19 +7,26 @@ namespace Gatehouse.Storage.PostgreSql;
 
 /// <summary>
 /// Analytics over the PostgreSQL tables; the SQL and logic are <see cref="SqlAnalyticsStore"/>'s,
-/// except the percentiles, which PostgreSQL computes in one pass with <c>percentile_disc</c>.
+/// except the percentiles over the records, which PostgreSQL computes in one pass with <c>percentile_disc</c>.
 /// </summary>
 internal sealed class PostgreSqlAnalyticsStore(PostgreSqlDatabase database) : SqlAnalyticsStore
 {
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
         => await database.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>REPEATABLE READ: one snapshot for the whole report; readers never block writers.</summary>
+    protected override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+        => await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    /// <summary>The function the 0002 migration created for the trigger.</summary>
+    protected override string LatencyBucketSql => "request_latency_bucket(latency_ms)";
+
     /// <remarks>
     /// <c>percentile_disc(p)</c> is the first value whose cumulative share reaches p: the value at rank
     /// ⌈p·n⌉, the nearest rank the portable query takes, in one sort instead of three.
     /// </remarks>
     protected override async Task<LatencySummary> LatencyPercentilesAsync(
-        DbConnection connection, AnalyticsSource source, string where, DynamicParameters filter, long count, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, AnalyticsSource source, string where, DynamicParameters filter, long count, CancellationToken cancellationToken)
     {
         if (count == 0)
         {
@@ -32,7 +40,7 @@ internal sealed class PostgreSqlAnalyticsStore(PostgreSqlDatabase database) : Sq
             FROM {source.Table}
             WHERE {where}
             """;
-        var row = await connection.QuerySingleAsync<PercentileRow>(new CommandDefinition(sql, filter, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleAsync<PercentileRow>(new CommandDefinition(sql, filter, transaction, cancellationToken: cancellationToken));
         return new LatencySummary(row.P50, row.P95, row.P99);
     }
 

@@ -9,7 +9,9 @@ namespace Gatehouse.Storage.PostgreSql;
 /// UTC days, bounds in microseconds). Each change runs in its own transaction under an advisory lock,
 /// so replicas doing the same maintenance at once do it once. Rows that already sit in the DEFAULT
 /// partition for a day being created are moved into the new partition first: PostgreSQL refuses to
-/// attach a range the default partition still holds rows for.
+/// attach a range the default partition still holds rows for. Moving rows between partitions leaves
+/// the analytics rollups as they are (the trigger that keeps them sees inserts into request_records
+/// itself, not into a partition); dropping rows deletes their rollup hours in the same transaction.
 /// </summary>
 internal sealed class PostgreSqlRecordPartitions(PostgreSqlDatabase database)
 {
@@ -17,6 +19,10 @@ internal sealed class PostgreSqlRecordPartitions(PostgreSqlDatabase database)
     internal const long AdvisoryLockKey = 0x67617465706172; // "gatepar"
 
     private const string Prefix = "request_records_p";
+
+    /// <summary>Deletes the analytics rollups (migration 0002) of the hours that match <paramref name="condition"/>.</summary>
+    private static string DeleteRollupHours(string condition) =>
+        $"DELETE FROM request_record_hours WHERE {condition};\nDELETE FROM request_record_latency_hours WHERE {condition}";
 
     public static string PartitionName(DateOnly day) => Prefix + day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
@@ -49,16 +55,31 @@ internal sealed class PostgreSqlRecordPartitions(PostgreSqlDatabase database)
 
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await LockAsync(connection, transaction, cancellationToken);
-            // The name comes from pg_class and matched Prefix + 8 digits, so it is safe to splice.
+            // The name comes from pg_class and matched Prefix + 8 digits, so it is safe to splice. Dropping a
+            // partition locks request_records whole, so no insert adds to the day's rollup hours until they are gone too.
             await connection.ExecuteAsync(new CommandDefinition($"DROP TABLE IF EXISTS {name}", transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(
+                DeleteRollupHours("hour_us >= @FromUs AND hour_us < @ToUs"),
+                new { FromUs = StartUs(day), ToUs = StartUs(day.AddDays(1)) },
+                transaction,
+                cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             dropped.Add(name);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM request_records_default WHERE timestamp_us < @CutoffUs",
-            new { CutoffUs = StartUs(firstKeptDay) },
-            cancellationToken: cancellationToken));
+        // SHARE blocks inserts (and waits for those under way), so the rows deleted and the rollup hours deleted are the same calls.
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "LOCK TABLE request_records IN SHARE MODE;\n"
+                + "DELETE FROM request_records_default WHERE timestamp_us < @ToUs;\n"
+                + DeleteRollupHours("hour_us < @ToUs"),
+                new { ToUs = StartUs(firstKeptDay) },
+                transaction,
+                cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return dropped;
     }
 

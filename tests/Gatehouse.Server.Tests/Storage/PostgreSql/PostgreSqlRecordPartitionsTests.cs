@@ -70,5 +70,34 @@ public sealed class PostgreSqlRecordPartitionsTests : IAsyncLifetime
         Assert.Equal(new DateOnly(2026, 12, 2), (await partitions.ListAsync(Ct))[0].Day);
     }
 
+    [Fact]
+    public async Task EnsureAndDropBefore_KeepTheAnalyticsRollupsEqualToTheRecords()
+    {
+        // Nov 29 lands in the DEFAULT partition and moves into its own day when that is created; Nov 30 has a
+        // partition from the start; Dec 2 is kept. Dropping before Dec 1 must take the first two days' rollup hours with them.
+        var partitions = new PostgreSqlRecordPartitions(Db.Database);
+        await partitions.EnsureAsync(new DateOnly(2026, 11, 30), 3, unlogged: false, Ct);
+        var store = new PostgreSqlRequestRecordStore(Db.Database);
+        var days = new[] { new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero), new(2026, 11, 30, 23, 59, 0, TimeSpan.Zero), new(2026, 12, 2, 0, 0, 0, TimeSpan.Zero) };
+        await store.InsertBatchAsync([.. days.SelectMany(day => Enumerable.Range(0, 3).Select(i => StorageTestData.Record(day.AddSeconds(i)) with { LatencyMs = 100 + i }))], Ct);
+        await partitions.EnsureAsync(new DateOnly(2026, 11, 29), 0, unlogged: false, Ct);
+        Assert.Equal((9L, 9L), await RollupCallsAsync());
+
+        await partitions.DropBeforeAsync(new DateOnly(2026, 12, 1), Ct);
+
+        Assert.Equal((3L, 3L), await RollupCallsAsync());
+        await using var connection = await Db.Database.OpenConnectionAsync(Ct);
+        Assert.Equal(3L, await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM request_records", cancellationToken: Ct)));
+    }
+
+    /// <summary>The calls the two analytics rollups count: by hour and model, and by hour and latency bucket.</summary>
+    private async Task<(long Hours, long Latencies)> RollupCallsAsync()
+    {
+        await using var connection = await Db.Database.OpenConnectionAsync(Ct);
+        return (
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(SUM(calls), 0) FROM request_record_hours", cancellationToken: Ct)),
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COALESCE(SUM(calls), 0) FROM request_record_latency_hours", cancellationToken: Ct)));
+    }
+
     public ValueTask DisposeAsync() => _database?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
