@@ -7,6 +7,7 @@
 # budget check, and CPU per answered call of the Gatehouse processes and of PostgreSQL + Redis.
 #
 #   MODES (embedded scaleout)  KEYS (5000)  RATE (1000 calls/s)  DURATION (60 s)  WARMUP (10 s)
+#   IDLE (15 s of no calls before the run, whose CPU is reported as the fixed cost; 0 skips it)
 #   REPLICAS (2)  RPM (600 per key)  TPM (200000 per key)  BUDGET (5 USD per key per day)
 #   OUT_DIR (/tmp/gatehouse-scaleout/<timestamp>)  MOCK_PORT (18080)  BASE_PORT (5180)
 # Only processes this script started (by PID) are stopped.
@@ -15,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 for d in /work/shared/bench/gateway "$ROOT/../shared/bench/gateway"; do [ -x "$d/run.sh" ] && HARNESS_DIR="${HARNESS_DIR:-$d}" && break; done
 [ -x "${HARNESS_DIR:-}/run.sh" ] || { echo "harness not found; set HARNESS_DIR" >&2; exit 1; }
 MODES="${MODES:-embedded scaleout}"; KEYS="${KEYS:-5000}"; RATE="${RATE:-1000}"; DURATION="${DURATION:-60}"; WARMUP="${WARMUP:-10}"
-REPLICAS="${REPLICAS:-2}"; RPM="${RPM:-600}"; TPM="${TPM:-200000}"; BUDGET="${BUDGET:-5}"
+REPLICAS="${REPLICAS:-2}"; RPM="${RPM:-600}"; TPM="${TPM:-200000}"; BUDGET="${BUDGET:-5}"; IDLE="${IDLE:-15}"
 MOCK_PORT="${MOCK_PORT:-18080}"; BASE_PORT="${BASE_PORT:-5180}"
 OUT_DIR="${OUT_DIR:-/tmp/gatehouse-scaleout/$(date -u +%Y%m%dT%H%M%SZ)}"
 MASTER=sk-scaleout-bench-master
@@ -107,6 +108,17 @@ for MODE in $MODES; do
 
   # The warm-up is a run of its own, so the CPU read around the measured run holds none of it.
   $LOAD run --targets "$TARGETS" --keys "$OUT_DIR/$MODE-keys.tsv" --rate "$RATE" --duration "$WARMUP" --warmup 0 --out "$OUT_DIR/$MODE-warmup.json" > "$OUT_DIR/$MODE-warmup.txt"
+
+  # CPU with no calls at all for IDLE s: what the replicas and servers spend whatever the load (timers, heartbeats, writers).
+  idle_gh=0; idle_sv=0
+  if [ "$IDLE" -gt 0 ]; then
+    for p in "${REPLICA_PIDS[@]}"; do idle_gh=$(echo "$idle_gh - $(cpu_seconds "$p")" | bc); done
+    [ "$MODE" = scaleout ] && idle_sv=$(echo "0 - $(cpu_seconds "$(head -1 "$test_services_dir/postgres/postmaster.pid")" tree) - $(cpu_seconds "$(cat "$test_services_dir/redis/redis.pid")")" | bc)
+    sleep "$IDLE"
+    for p in "${REPLICA_PIDS[@]}"; do idle_gh=$(echo "$idle_gh + $(cpu_seconds "$p")" | bc); done
+    [ "$MODE" = scaleout ] && idle_sv=$(echo "$idle_sv + $(cpu_seconds "$(head -1 "$test_services_dir/postgres/postmaster.pid")" tree) + $(cpu_seconds "$(cat "$test_services_dir/redis/redis.pid")")" | bc)
+    echo "$MODE idle for $IDLE s: Gatehouse $(echo "scale=3; $idle_gh / $IDLE" | bc) cores, PostgreSQL+Redis $(echo "scale=3; $idle_sv / $IDLE" | bc) cores" | tee "$OUT_DIR/$MODE-idle.txt"
+  fi
   gh_before=0; for p in "${REPLICA_PIDS[@]}"; do gh_before=$(echo "$gh_before + $(cpu_seconds "$p")" | bc); done
   sv_before=0
   if [ "$MODE" = scaleout ]; then
@@ -130,5 +142,6 @@ print(f"| {mode} | {count} | {run['achievedRate']:.0f}/s of {run['targetRate']}/
 PY
   for p in "${REPLICA_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 done
+cat "$OUT_DIR"/*-idle.txt >> "$SUMMARY" 2>/dev/null || true
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); loader, mock, PostgreSQL, Redis and Gatehouse share them" >> "$SUMMARY"
 cat "$SUMMARY"

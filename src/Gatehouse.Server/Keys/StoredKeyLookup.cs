@@ -9,16 +9,16 @@ namespace Gatehouse.Keys;
 /// a key created through replica A works on B at once, not only after B applies A's notice. This is
 /// the only place a call can wait on the database, and only for a well-formed key the registry does
 /// not know, so it is bounded on every side: one lookup per hash at a time (callers share it), at most
-/// <see cref="MaxConcurrentLookups"/> in flight (beyond that the key is refused as unknown without a
-/// query, so a flood of made-up keys cannot load the database), each cut off after
-/// <see cref="LookupTimeout"/>, a hash found absent not looked up again for <see cref="AbsentFor"/>
+/// <see cref="MaxConcurrentLookups"/> in flight (the others wait their turn, and a key still waiting
+/// after <see cref="LookupTimeout"/> is refused as unknown without a query, so a flood of made-up keys
+/// cannot load the database beyond that many point reads), each cut off after that timeout, a hash found absent not looked up again for <see cref="AbsentFor"/>
 /// (keys are never deleted, and a secret is random, so an absent one is a typo or a guess), and no
 /// lookups for <see cref="PauseAfterFailure"/> after the store fails (it is unreachable, and every
 /// unknown key would otherwise wait out the timeout).
 /// </summary>
 internal sealed partial class StoredKeyLookup : IUnknownKeyLookup, IDisposable
 {
-    public const int MaxConcurrentLookups = 4;
+    public const int MaxConcurrentLookups = 16;
     public const int MaxAbsentHashes = 100_000;
     public static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan AbsentFor = TimeSpan.FromMinutes(1);
@@ -90,7 +90,13 @@ internal sealed partial class StoredKeyLookup : IUnknownKeyLookup, IDisposable
 
     private async Task<bool> QueryAsync(string keyHash)
     {
-        if (!_slots.Wait(0))
+        // One deadline for the wait for a slot and the query: a key learned late is still refused.
+        using var timeout = new CancellationTokenSource(LookupTimeout, _timeProvider);
+        try
+        {
+            await _slots.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             _lookups.Add(1, new KeyValuePair<string, object?>("outcome", "shed"));
             return false;
@@ -98,7 +104,6 @@ internal sealed partial class StoredKeyLookup : IUnknownKeyLookup, IDisposable
 
         try
         {
-            using var timeout = new CancellationTokenSource(LookupTimeout, _timeProvider);
             var key = await _store.GetByHashAsync(keyHash, timeout.Token);
             if (key is null)
             {

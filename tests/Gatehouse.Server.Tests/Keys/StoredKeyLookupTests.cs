@@ -124,7 +124,7 @@ public sealed class StoredKeyLookupTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task BeyondTheCapInFlight_AnUnknownKeyIsRefusedWithoutAQuery()
+    public async Task BeyondTheCapInFlight_AnUnknownKeyWaitsItsTurn_AndIsRefusedWithoutAQueryAfterTheTimeout()
     {
         var gated = new GatedKeyStore(await StoreAsync());
         var (authenticator, lookups) = Create(gated);
@@ -133,13 +133,36 @@ public sealed class StoredKeyLookupTests : IAsyncDisposable
             .Select(i => authenticator.CheckAsync(Request(NewKey($"held-{i}").Secret), Ct).AsTask()).ToArray();
         await WaitForAsync(() => gated.Queries == StoredKeyLookup.MaxConcurrentLookups);
 
-        var shed = await authenticator.CheckAsync(Request(NewKey("one-too-many").Secret), Ct);
+        var waiting = authenticator.CheckAsync(Request(NewKey("one-too-many").Secret), Ct).AsTask();
+        Assert.False(waiting.IsCompleted);
 
-        Assert.Equal(KeyCheck.Unknown, shed.Check);
+        // Every slot stays taken for the whole timeout: the waiting key is refused, never queried.
+        _time.Advance(StoredKeyLookup.LookupTimeout);
+        Assert.Equal(KeyCheck.Unknown, (await waiting).Check);
         Assert.Equal(StoredKeyLookup.MaxConcurrentLookups, gated.Queries);
         Assert.Equal(1, Count(lookups, "shed"));
         gated.Release.SetResult();
         Assert.All(await Task.WhenAll(held), c => Assert.Equal(KeyCheck.Unknown, c.Check));
+    }
+
+    [Fact]
+    public async Task AKeyWaitingForASlot_IsLookedUpWhenOneFrees()
+    {
+        var store = await StoreAsync();
+        var gated = new GatedKeyStore(store);
+        var (key, secret) = NewKey("patient");
+        await store.InsertAsync(key, Ct);
+        var (authenticator, _) = Create(gated);
+
+        var held = Enumerable.Range(0, StoredKeyLookup.MaxConcurrentLookups)
+            .Select(i => authenticator.CheckAsync(Request(NewKey($"held-{i}").Secret), Ct).AsTask()).ToArray();
+        await WaitForAsync(() => gated.Queries == StoredKeyLookup.MaxConcurrentLookups);
+        var waiting = authenticator.CheckAsync(Request(secret), Ct).AsTask();
+
+        gated.Release.SetResult();
+
+        Assert.Equal(KeyCheck.Valid, (await waiting).Check);
+        await Task.WhenAll(held);
     }
 
     [Fact]
@@ -243,7 +266,8 @@ public sealed class StoredKeyLookupTests : IAsyncDisposable
             var key = await inner.GetByHashAsync(keyHash, cancellationToken);
             Interlocked.Increment(ref _queries);
             Started.TrySetResult();
-            await Release.Task.WaitAsync(cancellationToken);
+            // Not cancellable: a held query keeps its slot past any deadline, as a slow database's would.
+            await Release.Task;
             return key;
         }
 
