@@ -11,6 +11,9 @@ internal interface IBudgetStore
     /// <summary>All budgets, oldest first.</summary>
     Task<IReadOnlyList<Budget>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>One budget's definition; null when there is none with that id (never created, or deleted).</summary>
+    Task<Budget?> GetAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Stores a changed name, limit or thresholds; false when no such budget exists.</summary>
     Task<bool> UpdateAsync(Budget budget, CancellationToken cancellationToken);
 

@@ -23,6 +23,8 @@ internal abstract class SqlBudgetStore : IBudgetStore
 
     private const string ListSql = "SELECT " + BudgetRow.Columns + " FROM budgets ORDER BY created_at_us, id";
 
+    private const string GetSql = "SELECT " + BudgetRow.Columns + " FROM budgets WHERE id = @Id";
+
     private const string UpdateSql =
         "UPDATE budgets SET name = @Name, limit_pusd = @LimitPusd, alert_thresholds = @AlertThresholds, updated_at_us = @UpdatedAtUs WHERE id = @Id";
 
@@ -65,6 +67,14 @@ internal abstract class SqlBudgetStore : IBudgetStore
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<BudgetRow>(new CommandDefinition(ListSql, cancellationToken: cancellationToken));
         return rows.Select(static r => r.ToBudget()).ToList();
+    }
+
+    public async Task<Budget?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<BudgetRow>(new CommandDefinition(GetSql, new { Id = id }, cancellationToken: cancellationToken));
+        return row?.ToBudget();
     }
 
     public async Task<bool> UpdateAsync(Budget budget, CancellationToken cancellationToken)

@@ -37,6 +37,23 @@ public abstract class BudgetStoreContract
     }
 
     [Fact]
+    public async Task Get_ReturnsThatBudget_AndNullForNoneOrADeletedOne()
+    {
+        var store = await CreateStoreAsync();
+        var wanted = Budget("bud_wanted") with { Name = "wanted", Subject = "key_wanted" };
+        await store.InsertAsync(Budget("bud_other"), Ct);
+        await store.InsertAsync(wanted, Ct);
+
+        var loaded = await store.GetAsync("bud_wanted", Ct);
+
+        Assert.NotNull(loaded);
+        Assert.Equal(("bud_wanted", "wanted", "key_wanted", 10m), (loaded.Id, loaded.Name, loaded.Subject, loaded.LimitUsd));
+        Assert.Null(await store.GetAsync("bud_never", Ct));
+        Assert.True(await store.DeleteAsync("bud_wanted", Ct));
+        Assert.Null(await store.GetAsync("bud_wanted", Ct));
+    }
+
+    [Fact]
     public async Task Insert_NoNameNoThresholds_RoundTripAsNullAndEmpty()
     {
         var store = await CreateStoreAsync();
