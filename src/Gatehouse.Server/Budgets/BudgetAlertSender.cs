@@ -120,7 +120,7 @@ internal sealed partial class BudgetAlertSender(
     private static bool IsRetryable(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    [LoggerMessage(EventId = 1703, Level = LogLevel.Warning, Message = "Budget {BudgetId} ({Scope} '{Subject}', {Period}) reached {Threshold}% of its limit: ${SpentUsd} of ${LimitUsd} spent.")]
+    [LoggerMessage(EventId = 1706, Level = LogLevel.Warning, Message = "Budget {BudgetId} ({Scope} '{Subject}', {Period}) reached {Threshold}% of its limit: ${SpentUsd} of ${LimitUsd} spent.")]
     private partial void LogThresholdReached(string budgetId, string scope, string subject, string period, decimal threshold, decimal spentUsd, decimal limitUsd);
 
     [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Budget alert for {BudgetId} at {Threshold}% could not be delivered to the webhook (attempt {Attempt}): {Failure}.")]

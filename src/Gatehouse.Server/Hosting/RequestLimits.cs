@@ -100,7 +100,7 @@ internal sealed class RequestLimits(RequestDelegate next, IOptionsMonitor<Gateho
             return;
         }
 
-        if (RequestJson.FindNulEscape(body.Memory.Span) is >= 0 and var nul)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<StoresNoText>() is null && RequestJson.FindNulEscape(body.Memory.Span) is >= 0 and var nul)
         {
             await ErrorResponses.WriteAsync(context, NulRefused($"The request body (a \\u0000 escape at byte {nul})"), "Invalid text");
             return;

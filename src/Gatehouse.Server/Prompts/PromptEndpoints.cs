@@ -28,7 +28,7 @@ internal static partial class PromptEndpoints
         group.MapGet("/{idOrSlug}/versions/{versionOrLabel}", GetVersionAsync);
         group.MapPut("/{idOrSlug}/labels/{label}", SetLabelAsync);
         group.MapDelete("/{idOrSlug}/labels/{label}", DeleteLabelAsync);
-        group.MapPost("/{idOrSlug}/render", RenderAsync);
+        group.MapPost("/{idOrSlug}/render", RenderAsync).WithMetadata(StoresNoText.Instance);
         group.MapPost("/{idOrSlug}/execute", ExecuteAsync);
         return group;
     }

@@ -167,6 +167,12 @@ public sealed class RequestBodyTextTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, escaped.StatusCode);
         }
 
+        // A render stores nothing: its inputs may hold it (the template fuzz tests send it).
+        using (var render = await client.PostAsync("api/prompts/hello/render", GatehouseServer.Json("""{"inputs":{"name":"\u0000"}}"""), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, render.StatusCode);
+        }
+
         // A call's own text is the provider's business: passed on (and recorded) as sent.
         using var call = await client.PostAsync("v1/chat/completions", GatehouseServer.Json("""{"model":"sim-small","messages":[{"role":"user","content":"hi\u0000"}]}"""), Ct);
         Assert.Equal(HttpStatusCode.OK, call.StatusCode);
