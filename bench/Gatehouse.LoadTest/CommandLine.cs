@@ -47,7 +47,7 @@ internal sealed class CommandLine
     {
         Console.Error.WriteLine("""
             usage:
-              setup --api URL --master KEY --keys N [--rpm N] [--tpm N] [--budget USD] [--parallel N] --out FILE
+              setup --api URL --master KEY --keys N [--rpm N] [--tpm N] [--budget USD] (0: none) [--parallel N] --out FILE
               run   --targets URL[,URL...] --keys FILE --rate CALLS_PER_S --duration S [--warmup S] [--model NAME]
                     [--max-in-flight N] [--out FILE.json]
               check --api URL --master KEY --keys FILE --run FILE.json

@@ -25,22 +25,34 @@ internal static class KeySetup
         var started = DateTime.UtcNow;
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = arguments.Number("parallel", 16) }, async (i, ct) =>
         {
-            var created = await PostAsync(client, "api/keys", new JsonObject
+            // 0 leaves a limit or the budget off, so a run can price each part of the path separately.
+            var key = new JsonObject { ["name"] = $"load-user-{i:D5}", ["owner"] = $"user-{i:D5}" };
+            if (rpm > 0)
             {
-                ["name"] = $"load-user-{i:D5}",
-                ["owner"] = $"user-{i:D5}",
-                ["requestsPerMinute"] = rpm,
-                ["tokensPerMinute"] = tpm,
-            }, ct);
+                key["requestsPerMinute"] = rpm;
+            }
+
+            if (tpm > 0)
+            {
+                key["tokensPerMinute"] = tpm;
+            }
+
+            var created = await PostAsync(client, "api/keys", key, ct);
             var keyId = created["id"]!.GetValue<string>();
-            var budgetMade = await PostAsync(client, "api/budgets", new JsonObject
+            var budgetId = LoadKey.NoBudget;
+            if (budget > 0)
             {
-                ["name"] = $"load-user-{i:D5}",
-                ["keyId"] = keyId,
-                ["period"] = "day",
-                ["limitUsd"] = budget,
-            }, ct);
-            keys[i] = new LoadKey(keyId, created["key"]!.GetValue<string>(), budgetMade["id"]!.GetValue<string>(), rpm, tpm, budget);
+                var budgetMade = await PostAsync(client, "api/budgets", new JsonObject
+                {
+                    ["name"] = $"load-user-{i:D5}",
+                    ["keyId"] = keyId,
+                    ["period"] = "day",
+                    ["limitUsd"] = budget,
+                }, ct);
+                budgetId = budgetMade["id"]!.GetValue<string>();
+            }
+
+            keys[i] = new LoadKey(keyId, created["key"]!.GetValue<string>(), budgetId, rpm, tpm, budget);
         });
 
         await File.WriteAllLinesAsync(output, keys.Select(k => k.ToLine()));

@@ -21,7 +21,7 @@ internal static class LimitCheck
         var overspent = 0;
         var totalSpent = 0m;
         var lockTotal = new Lock();
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, ct) =>
+        await Parallel.ForEachAsync(keys.Where(k => k.BudgetId != LoadKey.NoBudget), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (key, ct) =>
         {
             var budget = JsonNode.Parse(await client.GetStringAsync($"api/budgets/{key.BudgetId}", ct))!;
             var spent = budget["spentUsd"]!.GetValue<decimal>();
@@ -39,8 +39,8 @@ internal static class LimitCheck
         // A sliding minute admits at most its cap in any 60 s, so a run of D seconds admits at most cap × ⌈D / 60⌉ (+1 window for the edges).
         var windows = (int)Math.Ceiling(run.WallSeconds / 60.0) + 1;
         var byId = keys.ToDictionary(k => k.Id, StringComparer.Ordinal);
-        var overLimit = run.SuccessesPerKey.Count(k => k.Succeeded > byId[k.KeyId].RequestsPerMinute * windows);
-        Console.WriteLine($"budgets: {keys.Length} checked, {overspent} over their limit, ${totalSpent:F6} spent in all");
+        var overLimit = run.SuccessesPerKey.Count(k => byId[k.KeyId].RequestsPerMinute > 0 && k.Succeeded > byId[k.KeyId].RequestsPerMinute * windows);
+        Console.WriteLine($"budgets: {keys.Count(k => k.BudgetId != LoadKey.NoBudget)} checked, {overspent} over their limit, ${totalSpent:F6} spent in all");
         Console.WriteLine($"limits: {run.SuccessesPerKey.Length} keys checked, {overLimit} with more successes than {windows} windows of their cap");
         return overspent == 0 && overLimit == 0 ? 0 : 1;
     }

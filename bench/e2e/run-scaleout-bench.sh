@@ -8,7 +8,7 @@
 #
 #   MODES (embedded scaleout)  KEYS (5000)  RATE (1000 calls/s)  DURATION (60 s)  WARMUP (10 s)
 #   IDLE (15 s of no calls before the run, whose CPU is reported as the fixed cost; 0 skips it)
-#   REPLICAS (2)  RPM (600 per key)  TPM (200000 per key)  BUDGET (5 USD per key per day)
+#   REPLICAS (2)  RPM (600 per key)  TPM (200000 per key)  BUDGET (5 USD per key per day); 0 leaves a limit or the budget off
 #   OUT_DIR (/tmp/gatehouse-scaleout/<timestamp>)  MOCK_PORT (18080)  BASE_PORT (5180)
 # Only processes this script started (by PID) are stopped.
 set -euo pipefail
