@@ -123,12 +123,17 @@ for MODE in $MODES; do
   sv_before=0
   if [ "$MODE" = scaleout ]; then
     sv_before=$(echo "$(cpu_seconds "$(head -1 "$test_services_dir/postgres/postmaster.pid")" tree) + $(cpu_seconds "$(cat "$test_services_dir/redis/redis.pid")")" | bc)
+    rd_before=$(cpu_seconds "$(cat "$test_services_dir/redis/redis.pid")")
   fi
   $LOAD run --targets "$TARGETS" --keys "$OUT_DIR/$MODE-keys.tsv" --rate "$RATE" --duration "$DURATION" --warmup 0 --out "$OUT_DIR/$MODE-run.json" | tee "$OUT_DIR/$MODE-run.txt"
   gh_after=0; for p in "${REPLICA_PIDS[@]}"; do gh_after=$(echo "$gh_after + $(cpu_seconds "$p")" | bc); done
   sv_after=0
   if [ "$MODE" = scaleout ]; then
     sv_after=$(echo "$(cpu_seconds "$(head -1 "$test_services_dir/postgres/postmaster.pid")" tree) + $(cpu_seconds "$(cat "$test_services_dir/redis/redis.pid")")" | bc)
+    rd_after=$(cpu_seconds "$(cat "$test_services_dir/redis/redis.pid")")
+    # The servers' column split in two: Redis alone (the rest is PostgreSQL).
+    python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(f'{sys.argv[2]}: of the servers, Redis alone {1000*float(sys.argv[3])/max(r[\"attempted\"],1):.2f} ms CPU per call')" \
+      "$OUT_DIR/$MODE-run.json" "$MODE" "$(echo "$rd_after - $rd_before" | bc)" > "$OUT_DIR/$MODE-redis.txt"
   fi
   check=pass
   $LOAD check --api "$last" --master $MASTER --keys "$OUT_DIR/$MODE-keys.tsv" --run "$OUT_DIR/$MODE-run.json" | tee "$OUT_DIR/$MODE-check.txt" || check=FAIL
@@ -142,6 +147,6 @@ print(f"| {mode} | {count} | {run['achievedRate']:.0f}/s of {run['targetRate']}/
 PY
   for p in "${REPLICA_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 done
-cat "$OUT_DIR"/*-idle.txt >> "$SUMMARY" 2>/dev/null || true
+cat "$OUT_DIR"/*-idle.txt "$OUT_DIR"/*-redis.txt >> "$SUMMARY" 2>/dev/null || true
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); loader, mock, PostgreSQL, Redis and Gatehouse share them" >> "$SUMMARY"
 cat "$SUMMARY"
