@@ -101,6 +101,8 @@ internal sealed class BudgetLedger(TimeProvider timeProvider) : IBudgetAdmission
         };
     }
 
+    public bool Shared => false;
+
     public ValueTask<BudgetAdmission> ReserveAsync(BudgetAccount[] accounts, decimal amount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(TryReserve(accounts, amount, out var reservation, out var refusal)
             ? new BudgetAdmission(reservation, null)

@@ -10,6 +10,12 @@ namespace Gatehouse.Budgets;
 /// </summary>
 internal interface IBudgetAdmission
 {
+    /// <summary>
+    /// True when replicas share the ledger over the network (Redis): a reservation is then a round
+    /// trip, which <see cref="Gateway.RateLimitStage"/> sends together with the key's limits.
+    /// </summary>
+    bool Shared { get; }
+
     /// <summary>The budgets that apply to a call by this key (and its owner); null when none do.</summary>
     BudgetAccount[]? Find(string keyId, string? owner);
 

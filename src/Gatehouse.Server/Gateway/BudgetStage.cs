@@ -8,10 +8,12 @@ namespace Gatehouse.Gateway;
 /// can cost (<see cref="WorstCaseCost"/>), reserving that amount against all of them at once; over
 /// budget it is a 429 <c>budget_exceeded</c> naming the budget. Whatever happens next (an answer,
 /// an upstream failure, the client leaving, a bug), the reservation is released and the call's real
-/// cost, the one its record gets, is added to the spend. Runs right before forwarding, so calls
-/// answered earlier (a cache hit) never reserve. Keys without budgets pass straight through.
+/// cost, the one its record gets, is added to the spend (<see cref="BudgetSettlements"/>: the
+/// answer does not wait for the ledger's reply). Runs right before forwarding, so calls answered
+/// earlier (a cache hit) never reserve; a reservation the rate-limit stage sent early
+/// (<see cref="EarlyBudgetReservation"/>) is decided here too. Keys without budgets pass straight through.
 /// </summary>
-internal sealed class BudgetStage(IBudgetAdmission ledger, WorstCaseCost worstCase, BudgetAlertSender alerts) : IGatewayStage
+internal sealed class BudgetStage(IBudgetAdmission ledger, WorstCaseCost worstCase, BudgetSettlements settlements) : IGatewayStage
 {
     public Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -25,7 +27,9 @@ internal sealed class BudgetStage(IBudgetAdmission ledger, WorstCaseCost worstCa
     {
         var amount = worstCase.For(context);
         var headers = context.Http.Response.Headers;
-        var admission = await ledger.ReserveAsync(accounts, amount, context.Aborted);
+        var admission = context.Call.EarlyBudget is { } early && early.TryClaim(amount)
+            ? await early.AdmissionAsync()
+            : await ledger.ReserveAsync(accounts, amount, context.Aborted);
         if (admission.Unavailable is { } unavailable)
         {
             await context.RejectAsync(unavailable);
@@ -49,11 +53,7 @@ internal sealed class BudgetStage(IBudgetAdmission ledger, WorstCaseCost worstCa
         }
         finally
         {
-            // Not the call's token: a client that left still owes what its call cost.
-            if (await ledger.SettleAsync(reservation, context.Outcome.CostUsd, CancellationToken.None) is { } crossed)
-            {
-                alerts.Publish(crossed);
-            }
+            settlements.Settle(reservation, context.Outcome.CostUsd);
         }
     }
 

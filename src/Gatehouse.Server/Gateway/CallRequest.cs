@@ -47,6 +47,12 @@ internal sealed record CallRequest(ApiOperation Operation, ClientDialect Dialect
     public Degradation.DegradationLevel Degradation { get; init; }
 
     /// <summary>
+    /// The budget reservation the rate-limit stage sent along with the key's limits, for the budget
+    /// stage to claim (null when none was sent early). Shared with nested runs; it is claimed once.
+    /// </summary>
+    public EarlyBudgetReservation? EarlyBudget { get; init; }
+
+    /// <summary>
     /// The input tokens of <see cref="Body"/> as the tokenizer counted them, once per body (see
     /// <see cref="UsageMeter.EstimateInput"/>); null until something needed it. The one settable
     /// member: a memo of a value derived from the body, so whichever run counts first saves the others the work.

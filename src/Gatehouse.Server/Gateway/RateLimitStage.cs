@@ -1,3 +1,5 @@
+using Gatehouse.Budgets;
+using Gatehouse.Keys;
 using Gatehouse.OpenAI;
 using Gatehouse.Routing;
 
@@ -9,8 +11,10 @@ namespace Gatehouse.Gateway;
 /// an overestimate is given back, an overrun charged). Over a limit: 429 with <c>Retry-After</c>
 /// and OpenAI's <c>x-ratelimit-*</c> headers; the refusal is recorded. Keys without limits pass
 /// straight through. Where the limits live (this process, Redis) is the <see cref="IKeyRateLimiter"/>'s business.
+/// On a shared ledger the call's budget reservation is sent at the same time, so that limits and
+/// budget together cost one round trip (<see cref="EarlyBudgetReservation"/>; it is decided by the budget stage).
 /// </summary>
-internal sealed class RateLimitStage(IKeyRateLimiter limiters, UsageMeter meter) : IGatewayStage
+internal sealed class RateLimitStage(IKeyRateLimiter limiters, UsageMeter meter, IBudgetAdmission ledger, WorstCaseCost worstCase, BudgetSettlements settlements) : IGatewayStage
 {
     public async Task InvokeAsync(GatewayContext context, GatewayDelegate next)
     {
@@ -20,6 +24,31 @@ internal sealed class RateLimitStage(IKeyRateLimiter limiters, UsageMeter meter)
             return;
         }
 
+        var early = SendBudgetEarly(context, context.Call.Caller);
+        try
+        {
+            await AdmitAsync(context, next, key);
+        }
+        finally
+        {
+            early?.ReleaseUnclaimed(settlements);
+        }
+    }
+
+    private EarlyBudgetReservation? SendBudgetEarly(GatewayContext context, CallerIdentity caller)
+    {
+        if (!ledger.Shared || ledger.Find(caller.KeyId, caller.Owner) is not { } accounts)
+        {
+            return null;
+        }
+
+        var early = EarlyBudgetReservation.Send(ledger, accounts, worstCase.For(context), context.Aborted);
+        context.Call = context.Call with { EarlyBudget = early };
+        return early;
+    }
+
+    private async Task AdmitAsync(GatewayContext context, GatewayDelegate next, VirtualKey key)
+    {
         // Estimated up front so both limits go to the limiter in one call (one Redis round trip).
         var estimate = key.TokensPerMinute is null ? 0 : meter.EstimateCallTokens(context);
         var admission = await limiters.AdmitAsync(key.Id, key.RequestsPerMinute, key.TokensPerMinute, estimate, context.Aborted);

@@ -102,6 +102,10 @@ internal static class GatehouseServiceCollectionExtensions
         services.AddHostedService(static sp => sp.GetRequiredService<BudgetSpendWriter>());
         services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<BudgetAlertSender>(sp, PolicyClock.From(sp)));
         services.AddHostedService(static sp => sp.GetRequiredService<BudgetAlertSender>());
+
+        // After the alert sender and spend writer: hosted services stop in reverse, so settlements in flight land first.
+        services.TryAddSingleton<BudgetSettlements>();
+        services.AddHostedService(static sp => sp.GetRequiredService<BudgetSettlements>());
         services.AddHttpClient(BudgetAlertSender.HttpClientName, static client => client.Timeout = TimeSpan.FromSeconds(10));
 
         // Prompts: stored versions, rendered before any model is called, templates compiled once per version.

@@ -45,6 +45,8 @@ internal sealed partial class RedisBudgetLedger : IBudgetAdmission, IDisposable
 
     private long HoldMilliseconds => 1000L * _state.Options.ReservationTimeoutSeconds;
 
+    public bool Shared => true;
+
     public BudgetAccount[]? Find(string keyId, string? owner) => _local.Find(keyId, owner);
 
     public BudgetState? State(string id) => _local.State(id);

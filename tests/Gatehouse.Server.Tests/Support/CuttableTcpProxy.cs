@@ -5,10 +5,11 @@ using System.Net.Sockets;
 namespace Gatehouse.Tests.Support;
 
 /// <summary>
-/// A loopback TCP proxy in front of a server (PostgreSQL) that a test can cut and restore: cut
-/// closes every connection through it and refuses new ones (the listener is stopped, so a connect is
-/// refused at once, as for a server that is down); restore listens again on the same port. The
-/// shared server behind it stays up for every other test.
+/// A loopback TCP proxy in front of a server (PostgreSQL, Redis) that a test can cut and restore:
+/// cut closes every connection through it and refuses new ones (the listener is stopped, so a
+/// connect is refused at once, as for a server that is down); restore listens again on the same
+/// port. The shared server behind it stays up for every other test. A test can also hold back the
+/// server's replies (<see cref="HoldReplies"/>), to see what a client sends before it hears back.
 /// </summary>
 internal sealed class CuttableTcpProxy : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _disposed = new();
     private TcpListener? _listener;
     private Task _accepting = Task.CompletedTask;
+    private volatile TaskCompletionSource _replies = Open();
 
     private CuttableTcpProxy(IPEndPoint target)
     {
@@ -68,8 +70,15 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>From now on, bytes from the server wait (in order) until <see cref="ReleaseReplies"/>.</summary>
+    public void HoldReplies() => _replies = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Lets the held replies, and every later one, through.</summary>
+    public void ReleaseReplies() => _replies.TrySetResult();
+
     public async ValueTask DisposeAsync()
     {
+        ReleaseReplies();
         await _disposed.CancelAsync();
         await CutAsync();
         _disposed.Dispose();
@@ -101,7 +110,7 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
         try
         {
             await server.ConnectAsync(_target, _disposed.Token);
-            await Task.WhenAny(PumpAsync(client, server), PumpAsync(server, client));
+            await Task.WhenAny(PumpAsync(client, server, replies: false), PumpAsync(server, client, replies: true));
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -113,7 +122,7 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, bool replies)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -126,12 +135,24 @@ internal sealed class CuttableTcpProxy : IAsyncDisposable
                     return;
                 }
 
+                if (replies)
+                {
+                    await _replies.Task.WaitAsync(_disposed.Token);
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _disposed.Token);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
         }
+    }
+
+    private static TaskCompletionSource Open()
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        open.SetResult();
+        return open;
     }
 
     private void Close(Socket socket)
