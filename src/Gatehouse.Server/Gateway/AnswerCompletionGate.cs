@@ -7,12 +7,12 @@ namespace Gatehouse.Gateway;
 /// client see its answer as complete, until <see cref="ReleaseAsync"/>, which the recording stage
 /// calls once the call's record is in the journal: for a body of declared length, the write that
 /// reaches that length; for an event stream, everything from its terminating event on
-/// (the dialect's <see cref="Dialects.ClientDialect.StreamEndMarker"/>: <c>data: [DONE]</c>, <c>event: message_stop</c>), which SDKs treat as the end of the answer
+/// (the dialect's <see cref="Dialects.ClientDialect.StreamEndMarkers"/>: <c>data: [DONE]</c>, <c>event: message_stop</c>, <c>event: response.completed</c>…), which SDKs treat as the end of the answer
 /// without waiting for the connection. A process killed at any moment before then leaves its
 /// client with a cut answer, an error in every SDK, never a complete answer without a record.
 /// Everything else passes straight through, flushes included, so streams are not delayed.
 /// </summary>
-internal sealed class AnswerCompletionGate(Stream inner, HttpResponse response, ReadOnlyMemory<byte> streamEndMarker) : Stream
+internal sealed class AnswerCompletionGate(Stream inner, HttpResponse response, ReadOnlyMemory<byte>[] streamEndMarkers) : Stream
 {
     /// <summary>A completing write up to this size is held whole (one write to the socket at release); a larger one keeps back only its last byte.</summary>
     private const int WholeWriteLimit = 64 * 1024;
@@ -74,7 +74,7 @@ internal sealed class AnswerCompletionGate(Stream inner, HttpResponse response, 
             return;
         }
 
-        if (streamEndMarker.IsEmpty || !IsEventStream(response.ContentType))
+        if (streamEndMarkers.Length == 0 || !IsEventStream(response.ContentType))
         {
             await inner.WriteAsync(buffer, cancellationToken);
             return;
@@ -146,8 +146,15 @@ internal sealed class AnswerCompletionGate(Stream inner, HttpResponse response, 
             _heldLength = 0;
         }
 
-        var marker = streamEndMarker.Span;
-        var end = FindTerminatingEvent(data.Span, marker, _atLineStart);
+        var end = -1;
+        var partial = 0;
+        foreach (var marker in streamEndMarkers)
+        {
+            var found = FindTerminatingEvent(data.Span, marker.Span, _atLineStart);
+            end = found >= 0 && (end < 0 || found < end) ? found : end;
+            partial = Math.Max(partial, PartialMarkerLength(data.Span, marker.Span, _atLineStart));
+        }
+
         if (end >= 0)
         {
             await WriteThroughAsync(data[..end], cancellationToken);
@@ -156,7 +163,6 @@ internal sealed class AnswerCompletionGate(Stream inner, HttpResponse response, 
             return;
         }
 
-        var partial = PartialMarkerLength(data.Span, marker, _atLineStart);
         await WriteThroughAsync(data[..^partial], cancellationToken);
         if (partial > 0)
         {

@@ -66,7 +66,7 @@ internal sealed partial class RecordingStage(RequestRecordWriter writer, SecretS
     private static GatedBody InstallGate(GatewayContext context)
     {
         var original = context.Http.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
-        var body = new AnswerCompletionGate(original.Stream, context.Http.Response, context.Call.Dialect.StreamEndMarker);
+        var body = new AnswerCompletionGate(original.Stream, context.Http.Response, context.Call.Dialect.StreamEndMarkers);
         var feature = new StreamResponseBodyFeature(body, original);
         context.Http.Features.Set<IHttpResponseBodyFeature>(feature);
         return new GatedBody(body, feature, original);

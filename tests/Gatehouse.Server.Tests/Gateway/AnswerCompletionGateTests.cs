@@ -112,6 +112,22 @@ public sealed class AnswerCompletionGateTests
         Assert.EndsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", Text(sent));
     }
 
+    [Theory]
+    [InlineData("response.completed")]
+    [InlineData("response.incomplete")]
+    public async Task A_Responses_stream_is_held_from_either_of_its_ends(string end)
+    {
+        var (gate, sent) = Create(contentType: "text/event-stream", dialect: OpenAIResponsesDialect.Instance);
+        var last = $"event: {end}\ndata: {{\"type\":\"{end}\"}}\n\n";
+
+        await gate.WriteAsync(Encoding.UTF8.GetBytes("event: response.in_progress\ndata: {}\n\nevent: response.output_text.done\ndata: {}\n\n" + last), Ct);
+
+        Assert.Equal("event: response.in_progress\ndata: {}\n\nevent: response.output_text.done\ndata: {}\n\n", Text(sent));
+        Assert.True(gate.HoldsCompletion);
+        await gate.ReleaseAsync(Ct);
+        Assert.EndsWith(last, Text(sent));
+    }
+
     [Fact]
     public async Task A_body_of_unknown_length_passes_straight_through()
     {
@@ -142,7 +158,7 @@ public sealed class AnswerCompletionGateTests
     {
         var context = new DefaultHttpContext();
         context.Response.ContentLength = 3;
-        var gate = new AnswerCompletionGate(new ClosedStream(), context.Response, OpenAIChatDialect.Instance.StreamEndMarker);
+        var gate = new AnswerCompletionGate(new ClosedStream(), context.Response, OpenAIChatDialect.Instance.StreamEndMarkers);
         await gate.WriteAsync("abc"u8.ToArray(), Ct);
 
         await gate.ReleaseAsync(Ct);
@@ -154,7 +170,7 @@ public sealed class AnswerCompletionGateTests
         context.Response.ContentLength = contentLength;
         context.Response.ContentType = contentType;
         var sent = new MemoryStream();
-        return (new AnswerCompletionGate(sent, context.Response, (dialect ?? OpenAIChatDialect.Instance).StreamEndMarker), sent);
+        return (new AnswerCompletionGate(sent, context.Response, (dialect ?? OpenAIChatDialect.Instance).StreamEndMarkers), sent);
     }
 
     private static string Text(MemoryStream sent) => Encoding.UTF8.GetString(sent.ToArray());

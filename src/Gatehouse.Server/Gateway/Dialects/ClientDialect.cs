@@ -14,13 +14,13 @@ namespace Gatehouse.Gateway.Dialects;
 /// (<see cref="Native"/>) how a provider that speaks the dialect itself is called and read. A new API
 /// shape is one new subclass and one endpoint that passes it in.
 /// </summary>
-internal abstract class ClientDialect(string name, byte[] streamEndMarker)
+internal abstract class ClientDialect(string name, params byte[][] streamEndMarkers)
 {
     /// <summary>The dialect in the response cache's key: renaming it would orphan every stored answer.</summary>
     public string Name { get; } = name;
 
-    /// <summary>The line that ends a stream in this dialect: after it, SDKs hand the answer over (see <see cref="AnswerCompletionGate"/>).</summary>
-    public ReadOnlyMemory<byte> StreamEndMarker { get; } = streamEndMarker;
+    /// <summary>The lines that end a whole answer's stream in this dialect: after one, SDKs hand the answer over (see <see cref="AnswerCompletionGate"/>).</summary>
+    public ReadOnlyMemory<byte>[] StreamEndMarkers { get; } = [.. streamEndMarkers.Select(static m => new ReadOnlyMemory<byte>(m))];
 
     /// <summary>The provider side of native passthrough, when some providers speak this dialect themselves; null when every call is translated.</summary>
     public virtual NativeUpstream? Native => null;

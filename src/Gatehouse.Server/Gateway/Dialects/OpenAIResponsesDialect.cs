@@ -14,7 +14,7 @@ namespace Gatehouse.Gateway.Dialects;
 /// passthrough) and stored responses are not served yet (docs/api.md), and tool prefiltering does
 /// not apply (its search watcher reads chat and Messages answers only).
 /// </summary>
-internal sealed class OpenAIResponsesDialect() : ClientDialect("OpenAIResponses", "event: response.completed"u8.ToArray())
+internal sealed class OpenAIResponsesDialect() : ClientDialect("OpenAIResponses", "event: response.completed"u8.ToArray(), "event: response.incomplete"u8.ToArray())
 {
     public static readonly OpenAIResponsesDialect Instance = new();
 
