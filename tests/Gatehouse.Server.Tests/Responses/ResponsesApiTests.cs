@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Gatehouse.Tests.Support;
+using Microsoft.Extensions.AI;
 using OpenAI.Responses;
 using Xunit;
 
@@ -53,7 +54,7 @@ public sealed class ResponsesApiTests : IAsyncLifetime
         ResponseResult? completed = null;
         var kinds = new List<string>();
 
-        await foreach (var update in await client.CreateResponseStreamingAsync(
+        await foreach (var update in client.CreateResponseStreamingAsync(
             new CreateResponseOptions { Model = "sim-small", StreamingEnabled = true, InputItems = { ResponseItem.CreateUserMessageItem("Tell me about rivers.") } }, Ct))
         {
             kinds.Add(update.GetType().Name);
@@ -100,6 +101,24 @@ public sealed class ResponsesApiTests : IAsyncLifetime
         ResponseResult answer = await client.CreateResponseAsync(second, Ct);
 
         Assert.False(string.IsNullOrEmpty(answer.GetOutputText()));
+    }
+
+    [Fact]
+    public async Task ExtensionsAI_ChatClientOverResponses_WorksPlainAndStreaming()
+    {
+        IChatClient client = Sdk.OpenAI(_server).GetResponsesClient().AsIChatClient("sim-small");
+
+        var response = await client.GetResponseAsync("Say something.", cancellationToken: Ct);
+        Assert.False(string.IsNullOrWhiteSpace(response.Text));
+        Assert.True(response.Usage?.InputTokenCount > 0);
+
+        var streamed = new StringBuilder();
+        await foreach (var update in client.GetStreamingResponseAsync("Say something else.", cancellationToken: Ct))
+        {
+            streamed.Append(update.Text);
+        }
+
+        Assert.True(streamed.Length > 0);
     }
 
     /// <summary>What a chat-completions upstream receives for a Responses body with every translated field.</summary>
@@ -162,7 +181,7 @@ public sealed class ResponsesApiTests : IAsyncLifetime
         var arguments = new StringBuilder();
         StreamingResponseFunctionCallArgumentsDoneUpdate? done = null;
 
-        await foreach (var update in await client.CreateResponseStreamingAsync(
+        await foreach (var update in client.CreateResponseStreamingAsync(
             new CreateResponseOptions { Model = "sim-small", StreamingEnabled = true, InputItems = { ResponseItem.CreateUserMessageItem("Weather in Rome?") }, Tools = { tool }, ToolChoice = ResponseToolChoice.CreateRequiredChoice() }, Ct))
         {
             if (update is StreamingResponseFunctionCallArgumentsDeltaUpdate delta)
