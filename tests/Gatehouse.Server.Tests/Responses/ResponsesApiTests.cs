@@ -121,6 +121,24 @@ public sealed class ResponsesApiTests : IAsyncLifetime
         Assert.True(streamed.Length > 0);
     }
 
+    /// <summary>
+    /// Microsoft.Extensions.AI's function-invocation loop over the Responses client: the tool runs
+    /// in the test, its result goes back as a function_call_output, and the final answer is text.
+    /// </summary>
+    [Fact]
+    public async Task ExtensionsAI_FunctionInvocationLoop_OverResponses()
+    {
+        var calls = 0;
+        var weather = AIFunctionFactory.Create((string city) => { calls++; return $"21 C in {city}"; }, "get_weather", "The weather in a city");
+        IChatClient client = new ChatClientBuilder(Sdk.OpenAI(_server).GetResponsesClient().AsIChatClient("sim-small")).UseFunctionInvocation().Build();
+
+        var response = await client.GetResponseAsync(
+            "Weather in Paris?", new ChatOptions { Tools = [weather], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 40 }, Ct);
+
+        Assert.True(calls >= 1);
+        Assert.Contains(response.Messages, static m => m.Contents.OfType<FunctionResultContent>().Any());
+    }
+
     /// <summary>What a chat-completions upstream receives for a Responses body with every translated field.</summary>
     [Fact]
     public async Task TheChatUpstream_ReceivesTheTranslation()

@@ -29,7 +29,8 @@ internal sealed record ResponseEcho(string Model)
 
     public bool ParallelToolCalls { get; init; } = true;
 
-    public bool Store { get; init; } = true;
+    /// <summary>Whether the response is kept for <c>previous_response_id</c> and retrieval (not yet: always false).</summary>
+    public bool Store { get; init; }
 
     public string? PreviousResponseId { get; init; }
 

@@ -122,7 +122,7 @@ internal static partial class ResponsesRequestTranslator
             return streamError;
         }
 
-        if (Flag(root, "store", out var store, defaultValue: true) is { } storeError)
+        if (Flag(root, "store", out _, defaultValue: true) is { } storeError)
         {
             return storeError;
         }
@@ -169,7 +169,9 @@ internal static partial class ResponsesRequestTranslator
             ToolsJson = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array ? tools.GetRawText() : null,
             ToolChoiceJson = root.TryGetProperty("tool_choice", out var choice) && choice.ValueKind != JsonValueKind.Null ? choice.GetRawText() : null,
             ParallelToolCalls = parallel,
-            Store = store,
+            // Nothing is stored yet, so the response says so: a client that reads 'store' (Microsoft.Extensions.AI
+            // does) then sends the whole conversation again rather than a previous_response_id that cannot be found.
+            Store = false,
         };
         return null;
     }
