@@ -51,7 +51,8 @@ internal abstract class ClientDialect(string name, byte[] streamEndMarker)
     public abstract Task<AttemptFailure?> WriteAnswerAsync(GatewayContext context, int status, PooledBody body);
 
     /// <summary>The client's stream, read from the OpenAI stream <paramref name="openAIEvents"/>.</summary>
-    public abstract Stream TranslateStream(Stream openAIEvents, CallRequest call);
+    /// <param name="estimatedInputTokens">The prompt's tokens as the tokenizer counted them, for a dialect that reports them before the upstream's usage exists.</param>
+    public abstract Stream TranslateStream(Stream openAIEvents, CallRequest call, int estimatedInputTokens);
 
     // Tool prefiltering (docs/tools.md): tools are read and narrowed in the client's own body, so
     // a native upstream receives them narrowed too, and the model's answer is searched as the client gets it.
