@@ -50,6 +50,9 @@ internal sealed record CallRequest(ApiOperation Operation, ClientDialect Dialect
 
     public ModelRoute? Route { get; init; }
 
+    /// <summary>What a Responses API answer repeats of its request (set by the Responses dialect).</summary>
+    public OpenAI.Responses.ResponseEcho? ResponseEcho { get; init; }
+
     /// <summary>The service level the call runs under (set by the degradation stage).</summary>
     public Degradation.DegradationLevel Degradation { get; init; }
 

@@ -6,12 +6,14 @@ using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace Gatehouse.Gateway;
 
-/// <summary>The OpenAI-compatible surface: <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/models</c>.</summary>
+/// <summary>The OpenAI-compatible surface: <c>/v1/chat/completions</c>, <c>/v1/responses</c>, <c>/v1/embeddings</c>, <c>/v1/models</c>.</summary>
 internal static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/v1/chat/completions", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.ChatCompletions, OpenAIChatDialect.Instance))
+            .WithTags("OpenAI");
+        endpoints.MapPost("/v1/responses", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.ChatCompletions, OpenAIResponsesDialect.Instance))
             .WithTags("OpenAI");
         endpoints.MapPost("/v1/embeddings", static (HttpContext context, GatewayPipeline pipeline) => pipeline.InvokeAsync(context, ApiOperation.Embeddings, OpenAIChatDialect.Instance))
             .WithTags("OpenAI");
