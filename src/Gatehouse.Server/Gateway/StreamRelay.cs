@@ -25,7 +25,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
     {
         var state = new StreamState(context.Call.Request!.ClientRequestedUsage);
         // A translated stream may report the prompt's tokens before the upstream's usage exists (Anthropic's message_start does): counted once per call.
-        var estimatedInputTokens = context.AnswerTranslated ? meter.EstimateInput(context) : 0;
+        var estimatedInputTokens = context.AnswerTranslated && context.Call.Dialect.StreamStartsWithInputTokens ? meter.EstimateInput(context) : 0;
         await using var output = new StreamOutput(context, upstream, estimatedInputTokens);
         var (failure, message) = await RelayEventsAsync(context, upstream, state, output, cancellationToken);
         Settle(context, state);

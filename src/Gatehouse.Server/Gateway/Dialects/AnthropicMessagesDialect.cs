@@ -70,6 +70,8 @@ internal sealed class AnthropicMessagesDialect() : ClientDialect("Anthropic", "e
         return null;
     }
 
+    public override bool StreamStartsWithInputTokens => true;
+
     /// <summary>Anthropic's <c>message_start</c> carries the prompt's tokens before any usage exists: the tokenizer's count (<paramref name="estimatedInputTokens"/>).</summary>
     public override Stream TranslateStream(Stream openAIEvents, CallRequest call, int estimatedInputTokens) =>
         new MessagesStreamTranslator(openAIEvents, ClientModel(call), estimatedInputTokens);
