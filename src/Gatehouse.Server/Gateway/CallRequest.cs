@@ -41,6 +41,13 @@ internal sealed record CallRequest(ApiOperation Operation, ClientDialect Dialect
     /// <summary>The model as the client named it, for answers in the client's dialect.</summary>
     public string? ClientModel { get; init; }
 
+    /// <summary>
+    /// Set when <see cref="Body"/> cannot say everything <see cref="ClientBody"/> does (a field only
+    /// the client's own dialect carries): an attempt on a deployment that would get the translation
+    /// is refused with it, one in the client's dialect (native passthrough) is not.
+    /// </summary>
+    public OpenAIError? TranslationRefusal { get; init; }
+
     public ModelRoute? Route { get; init; }
 
     /// <summary>What a Responses API answer repeats of its request (set by the Responses dialect).</summary>

@@ -209,6 +209,13 @@ internal sealed class ForwardingStage(
     private async Task<AttemptFailure?> AttemptAsync(GatewayContext context, Deployment deployment)
     {
         context.NativeUpstream = context.Call.ClientBody is not null && context.Call.Dialect.Native is { } native && native.Serves(deployment.Provider) ? native : null;
+        if (!context.NativePassthrough && context.Call.TranslationRefusal is { } refusal)
+        {
+            // The client asked for something only its own dialect's providers honour: refused, never silently dropped.
+            await context.RejectAsync(refusal);
+            return null;
+        }
+
         using var upstreamBody = context.NativePassthrough
             ? RequestRewriter.RewriteModel(context.Call.ClientBody!.Memory.Span, deployment.UpstreamModelJson)
             : RequestRewriter.Rewrite(context.Call.Body!.Memory.Span, context.Call.Request!, deployment.UpstreamModelJson);

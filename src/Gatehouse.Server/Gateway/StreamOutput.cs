@@ -9,7 +9,8 @@ namespace Gatehouse.Gateway;
 /// OpenAI events go through a pipe into the dialect's translator, and a pump copies its events to
 /// the client as they come out.
 /// </summary>
-internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage upstream) : IAsyncDisposable
+/// <param name="estimatedInputTokens">The prompt's tokenizer count, for a translator that reports it before the upstream's usage.</param>
+internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage upstream, int estimatedInputTokens) : IAsyncDisposable
 {
     private Pipe? _pipe;
     private Task? _pump;
@@ -48,7 +49,7 @@ internal sealed class StreamOutput(GatewayContext context, HttpResponseMessage u
         }
 
         _pipe = new Pipe();
-        _pump = PumpAsync(context.Call.Dialect.TranslateStream(_pipe.Reader.AsStream(), context.Call), response, context.Aborted);
+        _pump = PumpAsync(context.Call.Dialect.TranslateStream(_pipe.Reader.AsStream(), context.Call, estimatedInputTokens), response, context.Aborted);
         return _pipe.Writer;
     }
 

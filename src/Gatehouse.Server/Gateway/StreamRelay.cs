@@ -24,7 +24,9 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
     public async Task<AttemptFailure?> RelayAsync(GatewayContext context, HttpResponseMessage upstream, CancellationToken cancellationToken)
     {
         var state = new StreamState(context.Call.Request!.ClientRequestedUsage);
-        await using var output = new StreamOutput(context, upstream);
+        // A translated stream may report the prompt's tokens before the upstream's usage exists (Anthropic's message_start does): counted once per call.
+        var estimatedInputTokens = context.AnswerTranslated && context.Call.Dialect.StreamStartsWithInputTokens ? meter.EstimateInput(context) : 0;
+        await using var output = new StreamOutput(context, upstream, estimatedInputTokens);
         var (failure, message) = await RelayEventsAsync(context, upstream, state, output, cancellationToken);
         Settle(context, state);
 

@@ -186,4 +186,31 @@ public sealed class AnthropicUpstreamThroughGatewayTests : IAsyncLifetime
         Assert.Equal(expectedStatus, record.StatusCode);
         Assert.NotNull(record.ErrorClass);
     }
+
+    [Fact]
+    public async Task FieldAnthropicCannotHonour_IsA400NamingIt_NothingSent()
+    {
+#pragma warning disable OPENAI001 // Seed is marked experimental in the SDK
+        var options = new ChatCompletionOptions { Seed = 7 };
+#pragma warning restore OPENAI001
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => Chat.CompleteChatAsync([new UserChatMessage("hi")], options, Ct));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("'seed'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_anthropic.Received);
+    }
+
+    [Fact]
+    public async Task ReasoningEffort_ReachesAnthropicAsOutputConfigEffort()
+    {
+#pragma warning disable OPENAI001 // ReasoningEffortLevel is marked experimental in the SDK
+        var options = new ChatCompletionOptions { ReasoningEffortLevel = ChatReasoningEffortLevel.Medium };
+#pragma warning restore OPENAI001
+
+        await Chat.CompleteChatAsync([new UserChatMessage("hi")], options, Ct);
+
+        var sent = JsonNode.Parse(Assert.Single(_anthropic.Received).Body)!;
+        Assert.Equal("medium", sent["output_config"]!["effort"]!.GetValue<string>());
+    }
 }

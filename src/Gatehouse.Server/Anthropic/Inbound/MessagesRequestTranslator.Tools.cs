@@ -4,7 +4,7 @@ namespace Gatehouse.Anthropic.Inbound;
 
 internal static partial class MessagesRequestTranslator
 {
-    private static AnthropicError? WriteTools(Utf8JsonWriter writer, JsonElement root)
+    private static AnthropicError? WriteTools(Utf8JsonWriter writer, JsonElement root, ref AnthropicError? untranslatable)
     {
         var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null;
         if (hasTools && tools.ValueKind != JsonValueKind.Array)
@@ -19,7 +19,7 @@ internal static partial class MessagesRequestTranslator
             var i = 0;
             foreach (var tool in tools.EnumerateArray())
             {
-                var error = WriteTool(writer, tool, $"tools.{i++}");
+                var error = WriteTool(writer, tool, $"tools.{i++}", ref untranslatable);
                 if (error is not null)
                 {
                     return error;
@@ -32,6 +32,11 @@ internal static partial class MessagesRequestTranslator
         if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
         {
             return null;
+        }
+
+        if (CheckToolChoice(choice) is { } invalid)
+        {
+            return invalid;
         }
 
         var type = BlockType(choice);
@@ -75,7 +80,26 @@ internal static partial class MessagesRequestTranslator
         return null;
     }
 
-    private static AnthropicError? WriteTool(Utf8JsonWriter writer, JsonElement tool, string path)
+    /// <summary>Type checks that hold whether or not the call has tools (Anthropic checks them too).</summary>
+    private static AnthropicError? CheckToolChoice(JsonElement choice)
+    {
+        if (choice.ValueKind != JsonValueKind.Object)
+        {
+            return AnthropicError.InvalidType("tool_choice", "a valid dictionary");
+        }
+
+        return choice.TryGetProperty("disable_parallel_tool_use", out var disable) && disable.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null)
+            ? AnthropicError.InvalidType("tool_choice.disable_parallel_tool_use", "a valid boolean")
+            : null;
+    }
+
+    /// <remarks>
+    /// A server tool (<c>web_search_…</c>, <c>bash_…</c>…) runs at Anthropic: an Anthropic deployment
+    /// gets it in the client's own body, any other refuses the call (it is left out of the translation).
+    /// A custom tool's <c>strict</c> → the function's <c>strict</c>; its <c>cache_control</c> is a hint;
+    /// any other field of it (<c>input_examples</c>, <c>defer_loading</c>…) is untranslatable.
+    /// </remarks>
+    private static AnthropicError? WriteTool(Utf8JsonWriter writer, JsonElement tool, string path, ref AnthropicError? untranslatable)
     {
         if (tool.ValueKind != JsonValueKind.Object)
         {
@@ -85,7 +109,27 @@ internal static partial class MessagesRequestTranslator
         var type = BlockType(tool);
         if (type is not (null or "custom"))
         {
-            return AnthropicError.InvalidRequest($"{path}: server tools (type '{type}') are not supported by this gateway; define a custom tool with name and input_schema.");
+            untranslatable ??= AnthropicError.InvalidRequest(
+                $"{path}: server tools (type '{type}') run at Anthropic and are not supported by this model's deployment, which is not Anthropic; define a custom tool with name and input_schema, or use a model served by Anthropic.");
+            return null;
+        }
+
+        JsonElement strict = default;
+        foreach (var property in tool.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "type" or "name" or "description" or "input_schema" or "cache_control":
+                    break;
+                case "strict" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
+                    strict = property.Value;
+                    break;
+                case "strict":
+                    return AnthropicError.InvalidType($"{path}.strict", "a valid boolean");
+                default:
+                    Untranslatable(ref untranslatable, $"{path}.{property.Name}", property.Value);
+                    break;
+            }
         }
 
         if (!TryGetString(tool, "name", out var name) || name.Length == 0)
@@ -114,6 +158,11 @@ internal static partial class MessagesRequestTranslator
 
         writer.WritePropertyName("parameters"u8);
         schema.WriteTo(writer);
+        if (strict.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            writer.WriteBoolean("strict"u8, strict.GetBoolean());
+        }
+
         writer.WriteEndObject();
         writer.WriteEndObject();
         return null;

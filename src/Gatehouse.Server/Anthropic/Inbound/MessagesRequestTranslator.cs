@@ -15,10 +15,11 @@ namespace Gatehouse.Anthropic.Inbound;
 /// <c>parallel_tool_calls: false</c>; <c>max_tokens</c>, <c>temperature</c>, <c>top_p</c> as is;
 /// <c>stop_sequences</c> → <c>stop</c>; <c>metadata.user_id</c> → <c>user</c>; <c>stream</c> →
 /// <c>stream: true</c> with <c>stream_options.include_usage</c>.
-/// Dropped, because chat completions has no equivalent: <c>top_k</c>, <c>thinking</c> (and thinking
-/// blocks), <c>cache_control</c>, <c>service_tier</c>, <c>container</c>, <c>mcp_servers</c> and any
-/// other Anthropic-only field. <c>tool_choice</c> is only sent with tools (OpenAI rejects it alone).
-/// Server tools (<c>web_search_…</c>, <c>bash_…</c>…) are rejected with a 400.
+/// Output controls (<c>output_config</c>, <c>output_format</c>, <c>service_tier</c>): see
+/// <c>MessagesRequestTranslator.Output.cs</c>. Fields chat completions cannot carry (<c>top_k</c>,
+/// <c>thinking</c>, server tools, <c>container</c>, <c>mcp_servers</c>…) are never dropped: see
+/// <c>MessagesRequestTranslator.Fields.cs</c>. <c>cache_control</c> is a hint with nothing to carry.
+/// <c>tool_choice</c> is only sent with tools (OpenAI rejects it alone).
 /// </remarks>
 internal static partial class MessagesRequestTranslator
 {
@@ -54,13 +55,17 @@ internal static partial class MessagesRequestTranslator
                 return null;
             }
 
+            AnthropicError? untranslatable = null;
+            CheckTopLevelFields(root, ref untranslatable);
             var output = new ArrayBufferWriter<byte>(body.Length + 256);
             using (var writer = new Utf8JsonWriter(output))
             {
-                error = Write(writer, root, model!, stream);
+                error = Write(writer, root, model!, stream, ref untranslatable);
             }
 
-            return error is null ? new TranslatedMessagesRequest { OpenAIBody = output.WrittenMemory, Model = model!, Stream = stream } : null;
+            return error is null
+                ? new TranslatedMessagesRequest { OpenAIBody = output.WrittenMemory, Model = model!, Stream = stream, Untranslatable = untranslatable }
+                : null;
         }
     }
 
@@ -126,7 +131,7 @@ internal static partial class MessagesRequestTranslator
         return null;
     }
 
-    private static AnthropicError? Write(Utf8JsonWriter writer, JsonElement root, string model, bool stream)
+    private static AnthropicError? Write(Utf8JsonWriter writer, JsonElement root, string model, bool stream, ref AnthropicError? untranslatable)
     {
         writer.WriteStartObject();
         writer.WriteString("model"u8, model);
@@ -144,8 +149,10 @@ internal static partial class MessagesRequestTranslator
             ?? WriteStop(writer, root)
             ?? CopyNumber(writer, root, "temperature", "temperature"u8)
             ?? CopyNumber(writer, root, "top_p", "top_p"u8)
-            ?? WriteTools(writer, root)
-            ?? WriteUser(writer, root);
+            ?? WriteTools(writer, root, ref untranslatable)
+            ?? WriteUser(writer, root, ref untranslatable)
+            ?? WriteOutput(writer, root, ref untranslatable)
+            ?? WriteServiceTier(writer, root);
         if (error is not null)
         {
             return error;
@@ -264,10 +271,27 @@ internal static partial class MessagesRequestTranslator
         return null;
     }
 
-    private static AnthropicError? WriteUser(Utf8JsonWriter writer, JsonElement root)
+    private static AnthropicError? WriteUser(Utf8JsonWriter writer, JsonElement root, ref AnthropicError? untranslatable)
     {
-        if (!root.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object
-            || !metadata.TryGetProperty("user_id", out var user) || user.ValueKind == JsonValueKind.Null)
+        if (!Present(root, "metadata", out var metadata))
+        {
+            return null;
+        }
+
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            return AnthropicError.InvalidType("metadata", "a valid dictionary");
+        }
+
+        foreach (var property in metadata.EnumerateObject())
+        {
+            if (property.Name != "user_id")
+            {
+                Untranslatable(ref untranslatable, $"metadata.{property.Name}", property.Value);
+            }
+        }
+
+        if (!Present(metadata, "user_id", out var user))
         {
             return null;
         }

@@ -10,4 +10,11 @@ internal sealed class TranslatedMessagesRequest
     public required string Model { get; init; }
 
     public bool Stream { get; init; }
+
+    /// <summary>
+    /// The first field of the client's body the translation could not carry (<c>top_k</c>, a server
+    /// tool…), as the error that names it; null when the translation says everything the body does.
+    /// The body is sound: an Anthropic deployment takes it as it is, any other deployment refuses it with this.
+    /// </summary>
+    public AnthropicError? Untranslatable { get; init; }
 }

@@ -9,14 +9,12 @@ namespace Gatehouse.Anthropic.Upstream;
 /// <remarks>
 /// Mapped: <c>model</c>, <c>messages</c> (system/developer → <c>system</c>), <c>max_completion_tokens</c>
 /// or <c>max_tokens</c> (else the configured default), <c>temperature</c> (clamped to 0..1),
-/// <c>top_p</c>, <c>stop</c>, <c>stream</c>, <c>user</c>, <c>tools</c>, <c>tool_choice</c>,
-/// <c>parallel_tool_calls</c>, <c>response_format</c> (as a forced tool), <c>n</c> (only 1).
-/// Dropped, because Anthropic has no equivalent: <c>stream_options</c> (Anthropic always reports
-/// usage), <c>frequency_penalty</c>, <c>presence_penalty</c>, <c>logit_bias</c>, <c>logprobs</c>,
-/// <c>top_logprobs</c>, <c>seed</c>, <c>service_tier</c>, <c>store</c>, <c>metadata</c>,
-/// <c>modalities</c>, <c>audio</c>, <c>prediction</c>, <c>reasoning_effort</c>,
-/// <c>web_search_options</c>, <c>prompt_cache_key</c>, <c>safety_identifier</c>, <c>verbosity</c>,
-/// a message's <c>name</c> and legacy <c>function_call</c>, a tool's <c>strict</c>, and any other field.
+/// <c>top_p</c>, <c>stop</c>, <c>stream</c>, <c>user</c> / <c>safety_identifier</c>, <c>tools</c>,
+/// <c>tool_choice</c>, <c>parallel_tool_calls</c>, <c>response_format</c> (as a forced tool),
+/// <c>n</c> (only 1), <c>reasoning_effort</c>, <c>service_tier</c>. Every other top-level field is
+/// accepted only where it asks for nothing Anthropic lacks, else refused by name
+/// (<c>AnthropicRequestTranslator.Fields.cs</c>). Still dropped inside messages and tools: a
+/// message's <c>name</c> and a tool's <c>strict</c>.
 /// </remarks>
 internal static partial class AnthropicRequestTranslator
 {
@@ -59,6 +57,7 @@ internal static partial class AnthropicRequestTranslator
             throw new TranslationException("This model (Anthropic) returns one choice per request: 'n' must be 1.", "n", "unsupported_value");
         }
 
+        CheckFields(root);
         var output = new ArrayBufferWriter<byte>(sizeHint + 256);
         var stream = false;
         string? jsonToolName;
@@ -83,13 +82,9 @@ internal static partial class AnthropicRequestTranslator
                 writer.WriteBoolean("stream"u8, true);
             }
 
-            if (root.TryGetProperty("user"u8, out var user) && user.ValueKind == JsonValueKind.String)
-            {
-                writer.WriteStartObject("metadata"u8);
-                writer.WritePropertyName("user_id"u8);
-                user.WriteTo(writer);
-                writer.WriteEndObject();
-            }
+            WriteUser(writer, root);
+            WriteEffort(writer, root);
+            WriteServiceTier(writer, root);
 
             jsonToolName = WriteTools(writer, root);
             writer.WriteEndObject();

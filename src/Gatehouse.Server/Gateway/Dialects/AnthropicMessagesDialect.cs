@@ -31,7 +31,7 @@ internal sealed class AnthropicMessagesDialect() : ClientDialect("Anthropic", "e
         var translated = MessagesRequestTranslator.Translate(body.Memory, out var error);
         if (translated is not null)
         {
-            context.Call = context.Call with { ClientModel = translated.Model };
+            context.Call = context.Call with { ClientModel = translated.Model, TranslationRefusal = ToOpenAI(translated.Untranslatable) };
             return PooledBody.Unpooled(translated.OpenAIBody);
         }
 
@@ -70,7 +70,11 @@ internal sealed class AnthropicMessagesDialect() : ClientDialect("Anthropic", "e
         return null;
     }
 
-    public override Stream TranslateStream(Stream openAIEvents, CallRequest call) => new MessagesStreamTranslator(openAIEvents, ClientModel(call));
+    public override bool StreamStartsWithInputTokens => true;
+
+    /// <summary>Anthropic's <c>message_start</c> carries the prompt's tokens before any usage exists: the tokenizer's count (<paramref name="estimatedInputTokens"/>).</summary>
+    public override Stream TranslateStream(Stream openAIEvents, CallRequest call, int estimatedInputTokens) =>
+        new MessagesStreamTranslator(openAIEvents, ClientModel(call), estimatedInputTokens);
 
     /// <summary>The client's own Anthropic body, not its OpenAI translation, so its bytes can be narrowed and passed through.</summary>
     public override PooledBody? ToolBody(CallRequest call) => call.ClientBody;
@@ -97,6 +101,9 @@ internal sealed class AnthropicMessagesDialect() : ClientDialect("Anthropic", "e
     public override SearchCallReader.StreamWatcher SearchWatcher(string searchName, bool wholeAnswer) => new(searchName, wholeAnswer, anthropic: true);
 
     public override string? FindSearchCall(ReadOnlySpan<byte> answer, string searchName) => SearchCallReader.FromMessage(answer, searchName);
+
+    private static OpenAIError? ToOpenAI(AnthropicError? error) =>
+        error is null ? null : new OpenAIError(error.StatusCode, error.Message, "invalid_request_error", Code: "unsupported_parameter");
 
     private static string ClientModel(CallRequest call) => call.ClientModel ?? call.Request!.Model;
 

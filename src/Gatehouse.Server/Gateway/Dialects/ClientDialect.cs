@@ -50,8 +50,12 @@ internal abstract class ClientDialect(string name, params byte[][] streamEndMark
     /// <summary>Writes a non-streamed OpenAI answer (or an upstream's OpenAI error, <paramref name="status"/> not 2xx) for the client; the failure when it cannot be.</summary>
     public abstract Task<AttemptFailure?> WriteAnswerAsync(GatewayContext context, int status, PooledBody body);
 
+    /// <summary>True when this dialect's translated streams report the prompt's tokens before the upstream's usage exists (Anthropic's <c>message_start</c>), so they are counted first.</summary>
+    public virtual bool StreamStartsWithInputTokens => false;
+
     /// <summary>The client's stream, read from the OpenAI stream <paramref name="openAIEvents"/>.</summary>
-    public abstract Stream TranslateStream(Stream openAIEvents, CallRequest call);
+    /// <param name="estimatedInputTokens">The prompt's tokens as the tokenizer counted them, for a dialect that reports them before the upstream's usage exists.</param>
+    public abstract Stream TranslateStream(Stream openAIEvents, CallRequest call, int estimatedInputTokens);
 
     // Tool prefiltering (docs/tools.md): tools are read and narrowed in the client's own body, so
     // a native upstream receives them narrowed too, and the model's answer is searched as the client gets it.

@@ -27,7 +27,7 @@ internal sealed class OpenAIChatDialect() : ClientDialect("OpenAI", "data: [DONE
     public override Task<AttemptFailure?> WriteAnswerAsync(GatewayContext context, int status, PooledBody body) => WriteAsIsAsync(context, status, body);
 
     /// <summary>The stream itself (never asked for: <see cref="TranslatesAnswers"/> is false, so the relay writes straight to the client).</summary>
-    public override Stream TranslateStream(Stream openAIEvents, CallRequest call) => openAIEvents;
+    public override Stream TranslateStream(Stream openAIEvents, CallRequest call, int estimatedInputTokens) => openAIEvents;
 
     public override PooledBody? ToolBody(CallRequest call) => call.Body;
 

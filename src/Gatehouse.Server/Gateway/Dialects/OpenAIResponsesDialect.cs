@@ -62,7 +62,7 @@ internal sealed class OpenAIResponsesDialect() : ClientDialect("OpenAIResponses"
         return null;
     }
 
-    public override Stream TranslateStream(Stream openAIEvents, CallRequest call) => new ResponsesStreamTranslator(openAIEvents, NewOutput(call));
+    public override Stream TranslateStream(Stream openAIEvents, CallRequest call, int estimatedInputTokens) => new ResponsesStreamTranslator(openAIEvents, NewOutput(call));
 
     public override PooledBody? ToolBody(CallRequest call) => null;
 

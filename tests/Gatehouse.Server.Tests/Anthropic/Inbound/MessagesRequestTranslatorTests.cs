@@ -36,14 +36,69 @@ public sealed class MessagesRequestTranslatorTests
     }
 
     [Fact]
-    public void SamplingAndMetadata_AreMapped_TopKAndUnknownFieldsDropped()
+    public void SamplingMetadataAndServiceTier_AreMapped()
     {
-        var body = TranslateToNode("""
+        var result = Translate("""
             {"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],
-             "stop_sequences":["END","STOP"],"temperature":0.5,"top_p":0.9,"top_k":40,
-             "metadata":{"user_id":"u-1"},"thinking":{"type":"enabled","budget_tokens":1024},"service_tier":"auto"}
+             "stop_sequences":["END","STOP"],"temperature":0.5,"top_p":0.9,
+             "metadata":{"user_id":"u-1"},"thinking":{"type":"disabled"},"service_tier":"standard_only","cache_control":{"type":"ephemeral"}}
             """);
-        AssertJson("""{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":5,"stop":["END","STOP"],"temperature":0.5,"top_p":0.9,"user":"u-1"}""", body);
+        AssertJson("""{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":5,"stop":["END","STOP"],"temperature":0.5,"top_p":0.9,"user":"u-1","service_tier":"default"}""", JsonNode.Parse(result.OpenAIBody.Span)!);
+        Assert.Null(result.Untranslatable);
+    }
+
+    [Theory]
+    [InlineData(""","top_k":40""", "top_k: not supported by this model's deployment")]
+    [InlineData(""","thinking":{"type":"enabled","budget_tokens":1024}""", "thinking: not supported")]
+    [InlineData(",\"container\":\"c-1\"", "container: not supported")]
+    [InlineData(""","mcp_servers":[{"type":"url","url":"https://x","name":"x"}]""", "mcp_servers: not supported")]
+    [InlineData(""","context_management":{"edits":[]}""", "context_management: not supported")]
+    [InlineData(",\"inference_geo\":\"us\"", "inference_geo: not supported")]
+    [InlineData(""","metadata":{"user_id":"u","tenant":"t"}""", "metadata.tenant: not supported")]
+    [InlineData(""","output_config":{"task_budget":{"type":"tokens","total":5}}""", "output_config.task_budget: not supported")]
+    [InlineData(""","output_config":{"effort":"max"}""", "output_config.effort: 'max' is not supported")]
+    [InlineData(""","tools":[{"type":"web_search_20250305","name":"web_search"}]""", "tools.0: server tools (type 'web_search_20250305') run at Anthropic")]
+    [InlineData(""","tools":[{"name":"a","input_schema":{"type":"object"},"defer_loading":true}]""", "tools.0.defer_loading: not supported")]
+    public void FieldChatCompletionsCannotCarry_IsHeldAsUntranslatable_NotDropped(string extra, string message)
+    {
+        // The body stays sound (an Anthropic deployment takes it natively); a translated attempt is refused with this.
+        var result = Translate($$"""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}]{{extra}}}""");
+
+        var refusal = Assert.IsType<AnthropicError>(result.Untranslatable);
+        Assert.Equal(400, refusal.StatusCode);
+        Assert.Contains(message, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("output_config", """{"format":{"type":"json_schema","schema":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false}}}""")]
+    [InlineData("output_format", """{"type":"json_schema","schema":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false}}""")]
+    public void StructuredOutput_BecomesStrictJsonSchemaResponseFormat(string field, string value)
+    {
+        var result = Translate($$"""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"{{field}}":{{value}}}""");
+
+        AssertJson("""
+            {"type":"json_schema","json_schema":{"name":"output","schema":{"type":"object","properties":{"a":{"type":"string"}},"required":["a"],"additionalProperties":false},"strict":true}}
+            """, JsonNode.Parse(result.OpenAIBody.Span)!["response_format"]!);
+        Assert.Null(result.Untranslatable);
+    }
+
+    [Theory]
+    [InlineData("low")]
+    [InlineData("high")]
+    [InlineData("xhigh")]
+    public void Effort_BecomesReasoningEffort(string effort)
+    {
+        var body = TranslateToNode($$$"""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"effort":"{{{effort}}}"}}""");
+
+        Assert.Equal(effort, body["reasoning_effort"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void CustomToolStrict_BecomesFunctionStrict()
+    {
+        var body = TranslateToNode("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"a","input_schema":{"type":"object"},"strict":true,"cache_control":{"type":"ephemeral"}}]}""");
+
+        Assert.True(body["tools"]![0]!["function"]!["strict"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -209,7 +264,21 @@ public sealed class MessagesRequestTranslatorTests
     [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","data":"x"}}]}]}""", "messages.0.content.0.source.base64.media_type: Field required")]
     [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":[{"type":"tool_result"}]}]}""", "messages.0.content.0.tool_use_id: Field required")]
     [InlineData("""{"model":"m","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]}""", "stream: Input should be a valid boolean")]
-    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":[{"type":"web_search_20250305","name":"web_search"}]}""", "tools.0: server tools (type 'web_search_20250305') are not supported")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":"json"}""", "output_config: Input should be a valid dictionary")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"format":"json"}}""", "output_config.format: Input should be a valid dictionary")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"format":{"type":"json_object"}}}""", "output_config.format.type: Input should be 'json_schema'")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"format":{"type":"json_schema"}}}""", "output_config.format.schema: Field required")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"format":{"type":"json_schema","schema":[1]}}}""", "output_config.format.schema: Input should be a valid dictionary")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"format":{"type":"json_schema","schema":{},"name":"x"}}}""", "output_config.format.name: Extra inputs are not permitted")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_config":{"effort":7}}""", "output_config.effort: Input should be 'low'")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_format":true}""", "output_format: Input should be a valid dictionary")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"output_format":{"type":"json_schema","schema":{}},"output_config":{"format":{"type":"json_schema","schema":{}}}}""", "output_format: Cannot be used together with output_config.format")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"service_tier":"priority"}""", "service_tier: Input should be 'auto' or 'standard_only'")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"service_tier":1}""", "service_tier: Input should be 'auto' or 'standard_only'")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"metadata":"u-1"}""", "metadata: Input should be a valid dictionary")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tool_choice":"auto"}""", "tool_choice: Input should be a valid dictionary")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"auto","disable_parallel_tool_use":"yes"}}""", "tool_choice.disable_parallel_tool_use: Input should be a valid boolean")]
+    [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"a","input_schema":{},"strict":"yes"}]}""", "tools.0.strict: Input should be a valid boolean")]
     [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"a"}]}""", "tools.0.input_schema: Field required")]
     [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"some"}}""", "tool_choice.type: Input tag")]
     [InlineData("""{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"system":[{"type":"image"}]}""", "system.0.type: Input should be 'text'")]

@@ -236,20 +236,52 @@ public sealed class AnthropicRequestTranslatorTests
     }
 
     [Fact]
-    public void TopPStreamAndUser_Map_OpenAIOnlyFieldsAreDropped()
+    public void TopPStreamUserEffortAndTier_Map_DefaultsOfOpenAIOnlyFieldsAreAccepted()
     {
         var body = Translate(Chat("""[{"role":"user","content":"x"}]""", """
-            ,"top_p":0.9,"stream":true,"stream_options":{"include_usage":true},"user":"user-42",
-            "frequency_penalty":0.5,"presence_penalty":0.1,"seed":7,"logprobs":true,"top_logprobs":2,"logit_bias":{"1":2},
-            "service_tier":"auto","store":true,"metadata":{"a":"b"},"n":1,"reasoning_effort":"low","x_unknown":1
+            ,"top_p":0.9,"stream":true,"stream_options":{"include_usage":true},"user":"user-42","safety_identifier":"sid-7",
+            "frequency_penalty":0,"presence_penalty":0,"logprobs":false,"logit_bias":{},"store":false,"metadata":{},"modalities":["text"],
+            "service_tier":"default","n":1,"reasoning_effort":"low","prompt_cache_key":"k","seed":null
             """));
 
         Assert.Equal(0.9, body["top_p"]!.GetValue<double>());
         Assert.True(body["stream"]!.GetValue<bool>());
-        AssertJson("""{"user_id":"user-42"}""", body["metadata"]);
+        AssertJson("""{"user_id":"sid-7"}""", body["metadata"]);
+        AssertJson("""{"effort":"low"}""", body["output_config"]);
+        Assert.Equal("standard_only", body["service_tier"]!.GetValue<string>());
         var names = body.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["max_tokens", "messages", "metadata", "model", "stream", "top_p"], names);
+        Assert.Equal(["max_tokens", "messages", "metadata", "model", "output_config", "service_tier", "stream", "top_p"], names);
         Assert.True(Run(Chat("""[{"role":"user","content":"x"}]""", ",\"stream\":true")).Stream);
+    }
+
+    [Theory]
+    [InlineData(""","frequency_penalty":0.5""", "frequency_penalty")]
+    [InlineData(""","presence_penalty":0.1""", "presence_penalty")]
+    [InlineData(""","seed":7""", "seed")]
+    [InlineData(""","logprobs":true""", "logprobs")]
+    [InlineData(""","top_logprobs":2""", "top_logprobs")]
+    [InlineData(""","logit_bias":{"1":2}""", "logit_bias")]
+    [InlineData(""","store":true""", "store")]
+    [InlineData(""","metadata":{"a":"b"}""", "metadata")]
+    [InlineData(""","modalities":["text","audio"]""", "modalities")]
+    [InlineData(""","audio":{"voice":"alloy","format":"mp3"}""", "audio")]
+    [InlineData(""","prediction":{"type":"content","content":"x"}""", "prediction")]
+    [InlineData(""","web_search_options":{}""", "web_search_options")]
+    [InlineData(",\"verbosity\":\"low\"", "verbosity")]
+    [InlineData(""","functions":[{"name":"f"}]""", "functions")]
+    [InlineData(",\"function_call\":\"auto\"", "function_call")]
+    [InlineData(""","x_unknown":1""", "x_unknown")]
+    [InlineData(",\"reasoning_effort\":\"minimal\"", "reasoning_effort")]
+    [InlineData(""","reasoning_effort":3""", "reasoning_effort")]
+    [InlineData(",\"service_tier\":\"flex\"", "service_tier")]
+    [InlineData(""","user":5""", "user")]
+    public void FieldAnthropicCannotHonour_Is400NamingIt(string extra, string field)
+    {
+        var result = Run(Chat("""[{"role":"user","content":"x"}]""", extra));
+
+        Assert.Equal(400, result.Error!.StatusCode);
+        Assert.Equal(field, result.Error.Param);
+        Assert.Contains($"'{field}'", result.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
