@@ -6,6 +6,7 @@ using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
+using Gatehouse.ModelCatalog;
 using Gatehouse.Prompts;
 using Gatehouse.Records;
 using Gatehouse.Status;
@@ -40,6 +41,7 @@ internal static class GatehouseApp
         app.MapExecutionEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapStatusEndpoints();
+        app.MapModelCatalogEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();
         app.MapHealthEndpoints();

@@ -57,8 +57,15 @@ internal sealed partial class RouteTableBuilder(
             new RouteCachePolicy(
                 m.Value.Cache.Enabled ?? options.Cache.Enabled,
                 TimeSpan.FromSeconds(m.Value.Cache.TtlSeconds ?? options.Cache.TtlSeconds)),
-            m.Value.Tools.Prefilter ?? options.Tools.Prefilter));
+            m.Value.Tools.Prefilter ?? options.Tools.Prefilter,
+            m.Value.Kind ?? KindOfFirst(m.Value, options, deployments)));
         return new RouteTable(routes, secrets);
+    }
+
+    private static ModelKind KindOfFirst(ModelAliasOptions alias, GatehouseOptions options, Dictionary<string, Deployment> deployments)
+    {
+        var first = options.Deployments[alias.Deployments[0]];
+        return ModelKinds.Infer(options.Providers[first.Provider!].Type, first, deployments[alias.Deployments[0]].Price);
     }
 
     private IModelProvider CreateProvider(string name, ProviderOptions provider, GatehouseOptions options, List<string> secrets)
