@@ -99,7 +99,7 @@ public sealed class WireFidelityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stream_ClientWithoutIncludeUsage_UpstreamAskedForUsage_UsageChunkRemoved()
+    public async Task Stream_ClientWithoutIncludeUsage_UpstreamAskedForUsage_UsageChunkAndUsageFieldsRemoved()
     {
         _upstream.Handler = (context, _) => FakeResponses.WriteStreamAsync(context, FakeResponses.StreamEvents());
         using var client = _server.CreateClient();
@@ -109,7 +109,8 @@ public sealed class WireFidelityTests : IAsyncLifetime
         var sent = JsonNode.Parse(Assert.Single(_upstream.Received).Body)!;
         Assert.True(sent["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.DoesNotContain("\"choices\":[]", text, StringComparison.Ordinal);
-        Assert.Contains("x_chunk_extension", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"usage\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"x_chunk_extension\":1}", text, StringComparison.Ordinal);
         Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
 
