@@ -19,7 +19,7 @@ internal static class GatehouseApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddGatehouseSources();
+        builder.Services.AddSingleton(builder.Configuration.AddGatehouseSources());
         builder.Services.AddGatehouse(builder.Configuration).UseConfiguredBackEnds();
         configure?.Invoke(builder);
 
