@@ -24,5 +24,11 @@ public sealed class ModelAliasOptions
     /// <summary>This alias's tool prefiltering (unset follows <c>Gatehouse:Tools:Prefilter</c>).</summary>
     public AliasToolOptions Tools { get; set; } = new();
 
+    /// <summary>
+    /// Chat or embedding model; unset, it follows the first deployment (a <c>Local</c> provider, a price-table
+    /// entry of mode <c>embedding</c>, or "embed" in the model name make it an embedding model, anything else chat).
+    /// </summary>
+    public ModelKind? Kind { get; set; }
+
     public string? Description { get; set; }
 }

@@ -235,11 +235,14 @@ internal sealed class ForwardingStage(
                 : await deployment.Provider.SendAsync(
                     new ProviderRequest(context.Call.Operation, deployment.UpstreamModel, upstreamBody!.Memory, context.Http.Request.Headers), untilHeaders);
         }
-        catch (OperationCanceledException) when (!context.Aborted.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!context.Aborted.IsCancellationRequested)
         {
             var message = timeout.IsCancellationRequested
                 ? $"The upstream did not answer within {deployment.Timeout.TotalSeconds:0.###} s."
-                : $"The upstream sent no first token within {deployment.FirstTokenTimeout!.Value.TotalSeconds:0.###} s.";
+                : firstToken?.IsCancellationRequested == true
+                    ? $"The upstream sent no first token within {deployment.FirstTokenTimeout!.Value.TotalSeconds:0.###} s."
+                    // The provider's own client gave up (HttpClient's timeout, the simulator's simulated one): its words say after how long.
+                    : ex.InnerException is TimeoutException ? $"The upstream timed out: {ex.Message}" : "The upstream timed out before it answered.";
             return await context.AttemptFailedAsync(UpstreamFailure.Timeout, message);
         }
         catch (HttpRequestException ex)

@@ -5,7 +5,12 @@ using Gatehouse.Routing;
 
 namespace Gatehouse.Gateway;
 
-/// <summary><c>GET /v1/models</c>: the public model names this key may use, in OpenAI's list shape.</summary>
+/// <summary>
+/// <c>GET /v1/models</c>: the public model names this key may use, in OpenAI's list shape and with
+/// exactly OpenAI's four fields per model: clients generated from OpenAI's specification with strict
+/// deserialisation refuse any other. Chat models come first (<see cref="RouteTable.Listed"/>). The
+/// details (kind, context window, prices, deployments) are <c>GET /api/models</c>.
+/// </summary>
 internal static class ModelsEndpoint
 {
     public static async Task ListAsync(HttpContext context, KeyAuthenticator keys, RouteTableProvider routes)
@@ -22,7 +27,7 @@ internal static class ModelsEndpoint
         writer.WriteStartObject();
         writer.WriteString("object", "list");
         writer.WriteStartArray("data");
-        foreach (var route in routes.Current.Routes.OrderBy(r => r.PublicName, StringComparer.Ordinal))
+        foreach (var route in routes.Current.Listed)
         {
             if (caller.MayUseModel(route.PublicName))
             {
@@ -65,11 +70,6 @@ internal static class ModelsEndpoint
         writer.WriteString("object", "model");
         writer.WriteNumber("created", route.LoadedAt.ToUnixTimeSeconds());
         writer.WriteString("owned_by", route.Primary.Provider.Name);
-        if (route.Description is not null)
-        {
-            writer.WriteString("description", route.Description);
-        }
-
         writer.WriteEndObject();
     }
 }

@@ -10,7 +10,7 @@ namespace Gatehouse.Gateway;
 /// <summary>
 /// Relays an SSE stream line by line as it arrives, flushing after every upstream read. It watches
 /// the stream for the usage chunk (forced on upstream, removed again when the client did not ask
-/// for it) and for its integrity: a stream that ends without <c>[DONE]</c>, breaks, stalls past the
+/// for it, with the <c>usage</c> field of every other chunk) and for its integrity: a stream that ends without <c>[DONE]</c>, breaks, stalls past the
 /// deployment's idle timeout, sends an unparseable event or reports an error gets an error event
 /// and then an aborted body, so a cut answer is never presented as complete. Until the first event
 /// is forwarded nothing has been sent, and a failure is the attempt's result (an
@@ -151,6 +151,7 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         }
 
         var errorForwarded = state.UpstreamErrorForwarded;
+        Range? usageField = null;
         if (content.StartsWith("data:"u8))
         {
             var payload = content[5..].TrimStart((byte)' ');
@@ -162,6 +163,11 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
             {
                 return false;
             }
+            else if (!state.ClientWantsUsage && context.NativeUpstream is null && ChunkUsageField.TryFind(payload, out var cut))
+            {
+                var offset = content.Length - payload.Length;
+                usageField = (offset + cut.Start.Value)..(offset + cut.End.Value);
+            }
         }
 
         var writer = output.Writer;
@@ -169,6 +175,12 @@ internal sealed partial class StreamRelay(UsageMeter meter, SecretScrubber scrub
         {
             // The upstream's error event, in its own words but without any credential it echoes.
             writer.Write(scrubber.Scrub(line.ToArray()).Span);
+        }
+        else if (usageField is { } field)
+        {
+            // The usage we asked for on the client's behalf: the chunk as it would have come without it.
+            writer.Write(line[..field.Start.Value]);
+            writer.Write(line[field.End.Value..]);
         }
         else
         {

@@ -37,6 +37,8 @@ namespace Gatehouse.Hosting;
 [JsonSerializable(typeof(PromptVersionResponse))]
 [JsonSerializable(typeof(PromptVersionResponse[]))]
 [JsonSerializable(typeof(RenderPromptResponse))]
+[JsonSerializable(typeof(ModelCatalog.ModelInfo))]
+[JsonSerializable(typeof(ModelCatalog.ModelPage))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatehouseApiJsonContext : JsonSerializerContext;

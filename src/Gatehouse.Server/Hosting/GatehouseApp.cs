@@ -6,6 +6,7 @@ using Gatehouse.Executions;
 using Gatehouse.Gateway;
 using Gatehouse.Health;
 using Gatehouse.Keys;
+using Gatehouse.ModelCatalog;
 using Gatehouse.Prompts;
 using Gatehouse.Records;
 using Gatehouse.Status;
@@ -18,7 +19,7 @@ internal static class GatehouseApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddGatehouseSources();
+        builder.Services.AddSingleton(builder.Configuration.AddGatehouseSources());
         builder.Services.AddGatehouse(builder.Configuration).UseConfiguredBackEnds();
         configure?.Invoke(builder);
 
@@ -40,6 +41,7 @@ internal static class GatehouseApp
         app.MapExecutionEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapStatusEndpoints();
+        app.MapModelCatalogEndpoints();
         app.MapCacheEndpoints();
         app.MapDegradationEndpoints();
         app.MapHealthEndpoints();

@@ -13,7 +13,8 @@ internal static class GatehouseConfiguration
     public const string DataDirectoryVariable = "GATEHOUSE_DATA_DIR";
     private const string DefaultsResource = "Gatehouse.Configuration.gatehouse.defaults.json";
 
-    public static void AddGatehouseSources(this ConfigurationManager configuration)
+    /// <returns>The configuration file it reads (which may not exist: then only the defaults and overrides apply).</returns>
+    public static ConfigurationFile AddGatehouseSources(this ConfigurationManager configuration)
     {
         var sources = (IList<IConfigurationSource>)configuration.Sources;
         var defaults = new ConfigurationBuilder()
@@ -21,15 +22,16 @@ internal static class GatehouseConfiguration
             .Build();
         sources.Insert(0, new ChainedConfigurationSource { Configuration = defaults, ShouldDisposeConfiguration = true });
 
-        var file = Path.GetFullPath(configuration[ConfigFileVariable] ?? "gatehouse.json");
+        var file = ConfigurationFile.Resolve(configuration[ConfigFileVariable]);
         var userFile = new ConfigurationBuilder()
-            .SetBasePath(Path.GetDirectoryName(file)!)
-            .AddJsonFile(Path.GetFileName(file), optional: configuration[ConfigFileVariable] is null, reloadOnChange: true)
+            .SetBasePath(Path.GetDirectoryName(file.Path)!)
+            .AddJsonFile(Path.GetFileName(file.Path), optional: !file.Chosen, reloadOnChange: true)
             .Build();
 
         // Just below environment variables, so Gatehouse__… overrides still win over the file.
         var environmentIndex = IndexOfFirstEnvironmentSource(sources);
         sources.Insert(environmentIndex, new ChainedConfigurationSource { Configuration = userFile, ShouldDisposeConfiguration = true });
+        return file;
     }
 
     public static string DataDirectory(this IConfiguration configuration) =>

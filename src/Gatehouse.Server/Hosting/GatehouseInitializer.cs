@@ -24,11 +24,14 @@ internal sealed partial class GatehouseInitializer(
     GatehouseTelemetry telemetry,
     Degradation.DegradationState degradation,
     Prompts.PromptInitializer prompts,
+    ConfigurationFile configurationFile,
+    DataDirectory dataDirectory,
     ILogger<GatehouseInitializer> logger)
 {
     public async Task InitializeAsync(TextWriter console, CancellationToken cancellationToken)
     {
         _ = telemetry; // created here so its instruments exist from the start
+        LogFiles();
         LogRoutes(routes.Current.Routes.Count);
         await migrator.MigrateAsync(cancellationToken);
 
@@ -50,6 +53,38 @@ internal sealed partial class GatehouseInitializer(
             LogPinnedLevel(pinned.Level, pinned.Reason);
         }
     }
+
+    /// <summary>Where the configuration and the data are, first thing: a newcomer's first question when a setting seems ignored.</summary>
+    private void LogFiles()
+    {
+        if (configurationFile.Exists)
+        {
+            LogConfigurationFile(configurationFile.Path);
+        }
+        else
+        {
+            LogNoConfigurationFile(configurationFile.Path, GatehouseConfiguration.ConfigFileVariable);
+        }
+
+        foreach (var unread in configurationFile.UnreadCandidates(dataDirectory.Path))
+        {
+            LogUnreadConfigurationFile(unread, configurationFile.Path, GatehouseConfiguration.ConfigFileVariable);
+        }
+
+        LogDataDirectory(dataDirectory.Path, GatehouseConfiguration.DataDirectoryVariable);
+    }
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Information, Message = "Configuration file: {Path}")]
+    private partial void LogConfigurationFile(string path);
+
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Information, Message = "Configuration file: none found at {Path}; running on the built-in defaults (create that file, or set {Variable} to yours).")]
+    private partial void LogNoConfigurationFile(string path, string variable);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "{Unread} exists but is not read: the configuration file is {Path}. Move your settings there, or set {Variable} to the file you mean.")]
+    private partial void LogUnreadConfigurationFile(string unread, string path, string variable);
+
+    [LoggerMessage(EventId = 1508, Level = LogLevel.Information, Message = "Data directory: {Path} (set {Variable} to move it).")]
+    private partial void LogDataDirectory(string path, string variable);
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Information, Message = "Loaded {ModelCount} models from configuration.")]
     private partial void LogRoutes(int modelCount);

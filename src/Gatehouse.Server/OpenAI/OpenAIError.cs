@@ -1,3 +1,5 @@
+using Gatehouse.Configuration;
+
 namespace Gatehouse.OpenAI;
 
 /// <summary>An error as OpenAI's API reports it: <c>{"error":{"message","type","param","code"}}</c> plus the HTTP status the SDKs map to a typed exception.</summary>
@@ -32,9 +34,13 @@ internal sealed record OpenAIError(int StatusCode, string Message, string Type, 
         "model",
         "model_not_found");
 
-    public static OpenAIError WrongOperation(string model, string operation) => new(
-        StatusCodes.Status400BadRequest,
-        $"The model '{model}' does not support {operation}.",
+    /// <summary>
+    /// A model called on an endpoint it does not serve. A 404 with <c>param: model</c>, as OpenAI answers
+    /// a chat call to a model that is not a chat model, naming both endpoints so the fix is obvious.
+    /// </summary>
+    public static OpenAIError WrongEndpoint(string model, ModelKind kind, string calledPath, string servedPaths) => new(
+        StatusCodes.Status404NotFound,
+        $"The model '{model}' is {(kind == ModelKind.Embedding ? "an embedding" : "a chat")} model and is not supported on {calledPath}; call it on {servedPaths}.",
         "invalid_request_error",
         "model",
         "model_not_supported");

@@ -13,8 +13,12 @@ internal sealed record ModelRoute(
     IReadOnlyList<Deployment>? ContextWindowFallbacks = null,
     IReadOnlyList<Deployment>? ContentPolicyFallbacks = null,
     RouteCachePolicy? Cache = null,
-    bool ToolPrefilter = false)
+    bool ToolPrefilter = false,
+    ModelKind Kind = ModelKind.Chat)
 {
     /// <summary>The first choice; <c>/v1/models</c> names its provider as the owner.</summary>
     public Deployment Primary => Deployments[0];
+
+    /// <summary>The endpoint a client calls this model on, for errors that send it there.</summary>
+    public string ServedPaths => Kind == ModelKind.Embedding ? "/v1/embeddings" : "/v1/chat/completions or /v1/messages";
 }

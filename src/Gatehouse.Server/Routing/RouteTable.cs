@@ -14,9 +14,16 @@ internal sealed class RouteTable
         ProviderSecrets = providerSecrets ?? [];
         _routes = routes.ToFrozenDictionary(r => r.PublicName, StringComparer.Ordinal);
         _spanLookup = _routes.GetAlternateLookup<ReadOnlySpan<char>>();
+        Listed = [.. _routes.Values.OrderBy(static r => r.Kind).ThenBy(static r => r.PublicName, StringComparer.Ordinal)];
     }
 
     public IReadOnlyCollection<ModelRoute> Routes => _routes.Values;
+
+    /// <summary>
+    /// The order models are listed in (<c>/v1/models</c>, <c>/api/models</c>): chat models first, since
+    /// clients that offer a choice tend to take the first, then embedding models; by name within each.
+    /// </summary>
+    public IReadOnlyList<ModelRoute> Listed { get; }
 
     /// <summary>The credentials the providers send upstream (API keys, credential headers), resolved; for <see cref="Providers.SecretScrubber"/>.</summary>
     public IReadOnlyList<string> ProviderSecrets { get; }

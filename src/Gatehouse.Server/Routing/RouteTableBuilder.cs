@@ -57,8 +57,15 @@ internal sealed partial class RouteTableBuilder(
             new RouteCachePolicy(
                 m.Value.Cache.Enabled ?? options.Cache.Enabled,
                 TimeSpan.FromSeconds(m.Value.Cache.TtlSeconds ?? options.Cache.TtlSeconds)),
-            m.Value.Tools.Prefilter ?? options.Tools.Prefilter));
+            m.Value.Tools.Prefilter ?? options.Tools.Prefilter,
+            m.Value.Kind ?? KindOfFirst(m.Value, options, deployments)));
         return new RouteTable(routes, secrets);
+    }
+
+    private static ModelKind KindOfFirst(ModelAliasOptions alias, GatehouseOptions options, Dictionary<string, Deployment> deployments)
+    {
+        var first = options.Deployments[alias.Deployments[0]];
+        return ModelKinds.Infer(options.Providers[first.Provider!].Type, first, deployments[alias.Deployments[0]].Price);
     }
 
     private IModelProvider CreateProvider(string name, ProviderOptions provider, GatehouseOptions options, List<string> secrets)
@@ -83,7 +90,8 @@ internal sealed partial class RouteTableBuilder(
         {
             case ProviderType.Simulator:
                 var profiles = SimulationProfilesOf(name, options);
-                var handler = new SimulatorHandler(model => profiles.GetValueOrDefault(model), tokenCounter, timeProvider);
+                var firstTokenTimeouts = FirstTokenTimeoutsOf(name, options);
+                var handler = new SimulatorHandler(model => profiles.GetValueOrDefault(model), tokenCounter, timeProvider, model => firstTokenTimeouts.GetValueOrDefault(model));
                 return new SimulatorProvider(name, new HttpMessageInvoker(handler));
             case ProviderType.Local:
                 return new OpenAICompatibleProvider(name, new HttpMessageInvoker(new LocalModelHandler(localModels)), LocalBaseUrl, apiKey: null, headers);
@@ -109,6 +117,21 @@ internal sealed partial class RouteTableBuilder(
         }
 
         return profiles;
+    }
+
+    /// <summary>The simulated models' first-token timeouts (set ones only): a simulated timeout lasts as long.</summary>
+    private static Dictionary<string, TimeSpan?> FirstTokenTimeoutsOf(string providerName, GatehouseOptions options)
+    {
+        var timeouts = new Dictionary<string, TimeSpan?>(StringComparer.Ordinal);
+        foreach (var deployment in options.Deployments.Values)
+        {
+            if (deployment.Provider == providerName && deployment.FirstTokenTimeoutSeconds > 0)
+            {
+                timeouts[deployment.Model!] = TimeSpan.FromSeconds(deployment.FirstTokenTimeoutSeconds);
+            }
+        }
+
+        return timeouts;
     }
 
     private ModelPrice? ResolvePrice(string deploymentName, DeploymentOptions deployment)

@@ -33,7 +33,7 @@ internal sealed partial class SimulatorHandler
         }
 
         var options = SimulatorRequestOptions.Resolve(request, profile);
-        if (await EarlyFaultAsync(options, cancellationToken) is { } faulted) return faulted;
+        if (await EarlyFaultAsync(chat.Model, options, cancellationToken) is { } faulted) return faulted;
 
         var completion = ChatCompletionGenerator.Generate(chat, profile, _tokenCounter, cancellationToken);
         var id = "chatcmpl-" + ChatCompletionGenerator.RandomId(new SimulatorRandom(NextIdSeed()), 29);

@@ -32,7 +32,7 @@ internal sealed partial class SimulatorHandler
         if (check.Error is { } invalid) return invalid.ToResponse();
         var (dimensions, base64, tokens) = (check.Dimensions, check.Base64, check.Tokens);
         var options = SimulatorRequestOptions.Resolve(request, profile);
-        if (await EarlyFaultAsync(options, cancellationToken) is { } faulted) return faulted;
+        if (await EarlyFaultAsync(model, options, cancellationToken) is { } faulted) return faulted;
 
         var buffer = new ArrayBufferWriter<byte>(base64 ? 64 + (dimensions * 6) : 64 + (dimensions * 12));
         var vector = ArrayPool<float>.Shared.Rent(dimensions);

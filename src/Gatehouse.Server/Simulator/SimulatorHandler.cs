@@ -17,8 +17,10 @@ internal sealed partial class SimulatorHandler : HttpMessageHandler
     private readonly Func<string, SimulationProfile?> _profileForModel;
     private readonly ITokenCounter _tokenCounter;
     private readonly TimeProvider _timeProvider;
+    private readonly Func<string, TimeSpan?> _firstTokenTimeoutForModel;
 
-    public SimulatorHandler(Func<string, SimulationProfile?> profileForModel, ITokenCounter tokenCounter, TimeProvider timeProvider)
+    /// <param name="firstTokenTimeoutForModel">The first-token timeout of the deployment serving a model, when it has one: how long a simulated timeout lasts.</param>
+    public SimulatorHandler(Func<string, SimulationProfile?> profileForModel, ITokenCounter tokenCounter, TimeProvider timeProvider, Func<string, TimeSpan?>? firstTokenTimeoutForModel = null)
     {
         ArgumentNullException.ThrowIfNull(profileForModel);
         ArgumentNullException.ThrowIfNull(tokenCounter);
@@ -26,7 +28,15 @@ internal sealed partial class SimulatorHandler : HttpMessageHandler
         _profileForModel = profileForModel;
         _tokenCounter = tokenCounter;
         _timeProvider = timeProvider;
+        _firstTokenTimeoutForModel = firstTokenTimeoutForModel ?? (static _ => null);
     }
+
+    /// <summary>
+    /// How long a simulated timeout lasts when the deployment has no first-token timeout. Not its
+    /// whole-call <c>TimeoutSeconds</c> (600 s by default): a demo or a test that asks for a timeout
+    /// should see one in the time a person waits for a first token.
+    /// </summary>
+    public static readonly TimeSpan DefaultSimulatedTimeout = TimeSpan.FromSeconds(30);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -81,7 +91,7 @@ internal sealed partial class SimulatorHandler : HttpMessageHandler
     }
 
     /// <summary>Errors, 429s and timeouts happen before any work, like an overloaded provider.</summary>
-    private async Task<HttpResponseMessage?> EarlyFaultAsync(SimulatorRequestOptions options, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage?> EarlyFaultAsync(string model, SimulatorRequestOptions options, CancellationToken cancellationToken)
     {
         switch (options.Fault)
         {
@@ -90,8 +100,12 @@ internal sealed partial class SimulatorHandler : HttpMessageHandler
             case SimulatedFault.RateLimit:
                 return OpenAIErrorResponse.RateLimited(options.RetryAfterSeconds);
             case SimulatedFault.Timeout:
-                await Task.Delay(Timeout.InfiniteTimeSpan, _timeProvider, cancellationToken);
-                throw new TaskCanceledException();
+                // Silence until the caller would give up, then the failure HttpClient reports for its own timeout.
+                var wait = _firstTokenTimeoutForModel(model) ?? DefaultSimulatedTimeout;
+                await Task.Delay(wait, _timeProvider, cancellationToken);
+                throw new TaskCanceledException(
+                    $"{SimulatorJson.SystemFingerprint}: simulated timeout, no answer within {wait.TotalSeconds:0.###} s.",
+                    new TimeoutException());
             default:
                 return null;
         }

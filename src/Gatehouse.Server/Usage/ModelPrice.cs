@@ -70,4 +70,7 @@ public sealed record ModelPrice
 
     /// <summary><c>mode</c>: chat, embedding, completion, responses, audio_transcription, …</summary>
     public string? Mode { get; init; }
+
+    /// <summary>The <c>supports_*</c> flags that are true.</summary>
+    public ModelCapabilities Capabilities { get; init; }
 }

@@ -86,6 +86,7 @@ public sealed class PriceOverride
             MaxInputTokens = MaxInputTokens ?? b.MaxInputTokens,
             MaxOutputTokens = MaxOutputTokens ?? b.MaxOutputTokens,
             Mode = Mode ?? b.Mode,
+            Capabilities = b.Capabilities,
         };
     }
 

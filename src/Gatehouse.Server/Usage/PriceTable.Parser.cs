@@ -83,6 +83,7 @@ internal sealed partial class PriceTable
         decimal? outputPriority = null, cachedInputPriority = null, inputAbove200kPriority = null, outputAbove200kPriority = null;
         int? maxInput = null, maxOutput = null;
         string? mode = null;
+        var capabilities = ModelCapabilities.None;
         Span<char> name = stackalloc char[64];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -117,6 +118,11 @@ internal sealed partial class PriceTable
                 case "max_input_tokens": maxInput = ReadInt(ref reader); break;
                 case "max_output_tokens": maxOutput = ReadInt(ref reader); break;
                 case "mode": mode = reader.TokenType == JsonTokenType.String ? reader.GetString() : null; break;
+                case "supports_function_calling": capabilities |= Flag(ref reader, ModelCapabilities.Tools); break;
+                case "supports_vision": capabilities |= Flag(ref reader, ModelCapabilities.Vision); break;
+                case "supports_response_schema": capabilities |= Flag(ref reader, ModelCapabilities.JsonSchema); break;
+                case "supports_reasoning": capabilities |= Flag(ref reader, ModelCapabilities.Reasoning); break;
+                case "supports_prompt_caching": capabilities |= Flag(ref reader, ModelCapabilities.PromptCaching); break;
                 default: reader.Skip(); break;
             }
         }
@@ -149,7 +155,18 @@ internal sealed partial class PriceTable
             MaxInputTokens = maxInput,
             MaxOutputTokens = maxOutput,
             Mode = mode,
+            Capabilities = capabilities,
         };
+    }
+
+    private static ModelCapabilities Flag(ref Utf8JsonReader reader, ModelCapabilities flag)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            reader.Skip();
+        }
+
+        return reader.TokenType == JsonTokenType.True ? flag : ModelCapabilities.None;
     }
 
     private static decimal? ReadDecimal(ref Utf8JsonReader reader)

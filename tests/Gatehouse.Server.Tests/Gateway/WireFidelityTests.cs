@@ -99,7 +99,7 @@ public sealed class WireFidelityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Stream_ClientWithoutIncludeUsage_UpstreamAskedForUsage_UsageChunkRemoved()
+    public async Task Stream_ClientWithoutIncludeUsage_UpstreamAskedForUsage_UsageChunkAndUsageFieldsRemoved()
     {
         _upstream.Handler = (context, _) => FakeResponses.WriteStreamAsync(context, FakeResponses.StreamEvents());
         using var client = _server.CreateClient();
@@ -109,7 +109,8 @@ public sealed class WireFidelityTests : IAsyncLifetime
         var sent = JsonNode.Parse(Assert.Single(_upstream.Received).Body)!;
         Assert.True(sent["stream_options"]!["include_usage"]!.GetValue<bool>());
         Assert.DoesNotContain("\"choices\":[]", text, StringComparison.Ordinal);
-        Assert.Contains("x_chunk_extension", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"usage\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"x_chunk_extension\":1}", text, StringComparison.Ordinal);
         Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
 
@@ -176,14 +177,16 @@ public sealed class WireFidelityTests : IAsyncLifetime
     [Fact]
     public async Task Embeddings_AreForwardedAndMetered()
     {
-        _upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],"model":"upstream-model","usage":{"prompt_tokens":5,"total_tokens":5}}""");
-        using var client = _server.CreateClient();
-        using var response = await client.PostAsync("v1/embeddings", GatehouseServer.Json("""{"model":"fake-model","input":"some text","dimensions":2}"""), Ct);
+        // An alias of an embedding model (the class's fake-model is a chat model, and /v1/embeddings refuses those).
+        await using var server = await GatehouseServer.StartAsync(_upstream.Config(alias: "fake-embedding", upstreamModel: "upstream-embedding", priceAs: "text-embedding-3-small"));
+        _upstream.Handler = (context, _) => FakeResponses.WriteChatCompletionAsync(context, """{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],"model":"upstream-embedding","usage":{"prompt_tokens":5,"total_tokens":5}}""");
+        using var client = server.CreateClient();
+        using var response = await client.PostAsync("v1/embeddings", GatehouseServer.Json("""{"model":"fake-embedding","input":"some text","dimensions":2}"""), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/v1/embeddings", Assert.Single(_upstream.Received).PathAndQuery);
         Assert.Equal("5", Header(response, "x-gatehouse-input-tokens"));
-        var record = Assert.Single(await _server.WaitForRecordsAsync(1));
+        var record = Assert.Single(await server.WaitForRecordsAsync(1));
         Assert.Equal("embeddings", record.Endpoint);
     }
 

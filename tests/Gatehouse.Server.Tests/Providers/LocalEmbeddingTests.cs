@@ -94,7 +94,10 @@ public sealed class LocalEmbeddingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
-        Assert.Contains("not a chat model", document.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        // Refused by the gateway before the model runs (the alias is an embedding model), with the endpoint that serves it.
+        var error = document.RootElement.GetProperty("error");
+        Assert.Equal("model_not_supported", error.GetProperty("code").GetString());
+        Assert.Contains("is an embedding model and is not supported on /v1/chat/completions; call it on /v1/embeddings", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -46,22 +46,29 @@ internal sealed partial class GatehouseProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until it is ready (or has exited, when <paramref name="expectReady"/> is false).</summary>
-    public static async Task<GatehouseProcess> StartAsync(string dataDirectory, string configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, IEnumerable<string>? extraArgs = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the server on <paramref name="dataDirectory"/> and waits until it is ready (or has exited, when <paramref name="expectReady"/> is false).
+    /// A null <paramref name="dataDirectory"/> or <paramref name="configPath"/> is not passed, so the server finds its own, as it does for a user.
+    /// </summary>
+    public static async Task<GatehouseProcess> StartAsync(string? dataDirectory, string? configPath, string masterKey, bool expectReady = true, string? workingDirectory = null, IEnumerable<string>? extraArgs = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? dataDirectory,
+            WorkingDirectory = workingDirectory ?? dataDirectory ?? throw new ArgumentNullException(nameof(workingDirectory), "Without a data directory, say where the server runs."),
         };
+
+        // The test runner's own environment must not choose for the server either.
+        start.Environment.Remove("GATEHOUSE_DATA_DIR");
+        start.Environment.Remove("GATEHOUSE_CONFIG");
         string[] arguments =
         [
             Path.Combine(AppContext.BaseDirectory, "Gatehouse.Server.dll"),
             "--urls=http://127.0.0.1:0",
-            $"--GATEHOUSE_DATA_DIR={dataDirectory}",
-            $"--GATEHOUSE_CONFIG={configPath}",
+            .. dataDirectory is null ? Array.Empty<string>() : [$"--GATEHOUSE_DATA_DIR={dataDirectory}"],
+            .. configPath is null ? Array.Empty<string>() : [$"--GATEHOUSE_CONFIG={configPath}"],
             $"--GATEHOUSE_MASTER_KEY={masterKey}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",

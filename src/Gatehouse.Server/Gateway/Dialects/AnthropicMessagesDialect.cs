@@ -20,6 +20,8 @@ internal sealed class AnthropicMessagesDialect() : ClientDialect("Anthropic", "e
 
     public override string EndpointName(ApiOperation operation) => "messages";
 
+    public override string Path(ApiOperation operation) => "/v1/messages";
+
     public override Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken) =>
         AnthropicErrorWriter.WriteResponseAsync(response, AnthropicError.FromOpenAI(error), cancellationToken);
 

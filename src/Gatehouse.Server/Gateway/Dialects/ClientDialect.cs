@@ -28,6 +28,9 @@ internal abstract class ClientDialect(string name, params byte[][] streamEndMark
     /// <summary>The record's <c>endpoint</c>: what the client called.</summary>
     public abstract string EndpointName(ApiOperation operation);
 
+    /// <summary>The path the client called, as errors name it (<c>/v1/messages</c>).</summary>
+    public abstract string Path(ApiOperation operation);
+
     /// <summary>Writes an error response in this dialect's shape.</summary>
     public abstract Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken);
 

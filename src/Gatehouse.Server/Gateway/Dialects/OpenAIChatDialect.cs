@@ -15,6 +15,8 @@ internal sealed class OpenAIChatDialect() : ClientDialect("OpenAI", "data: [DONE
 
     public override string EndpointName(ApiOperation operation) => operation.RecordName();
 
+    public override string Path(ApiOperation operation) => "/v1/" + operation.RelativePath();
+
     public override Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken) =>
         OpenAIErrorWriter.WriteResponseAsync(response, error, cancellationToken);
 
