@@ -20,5 +20,5 @@ internal sealed record ModelRoute(
     public Deployment Primary => Deployments[0];
 
     /// <summary>The endpoint a client calls this model on, for errors that send it there.</summary>
-    public string ServedPaths => Kind == ModelKind.Embedding ? "/v1/embeddings" : "/v1/chat/completions or /v1/messages";
+    public string ServedPaths => Kind == ModelKind.Embedding ? "/v1/embeddings" : "/v1/chat/completions, /v1/responses or /v1/messages";
 }

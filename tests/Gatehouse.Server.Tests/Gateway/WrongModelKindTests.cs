@@ -84,7 +84,7 @@ public sealed class WrongModelKindTests : IAsyncLifetime
         var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error");
         Assert.Equal("model_not_supported", error.GetProperty("code").GetString());
         Assert.Equal(
-            "The model 'sim-small' is a chat model and is not supported on /v1/embeddings; call it on /v1/chat/completions or /v1/messages.",
+            "The model 'sim-small' is a chat model and is not supported on /v1/embeddings; call it on /v1/chat/completions, /v1/responses or /v1/messages.",
             error.GetProperty("message").GetString());
     }
 

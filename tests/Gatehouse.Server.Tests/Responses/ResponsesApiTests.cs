@@ -295,6 +295,19 @@ public sealed class ResponsesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEmbeddingModel_Is404NamingBothEndpoints()
+    {
+        using var client = _server.CreateClient();
+
+        using var response = await client.PostAsync("v1/responses", GatehouseServer.Json("""{"model":"sim-embedding","input":"hi"}"""), Ct);
+        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("error");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("model", error.GetProperty("param").GetString());
+        Assert.Contains("not supported on /v1/responses; call it on /v1/embeddings", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheCall_IsRecordedAsEndpointResponses()
     {
         using var client = _server.CreateClient();

@@ -20,6 +20,8 @@ internal sealed class OpenAIResponsesDialect() : ClientDialect("OpenAIResponses"
 
     public override string EndpointName(ApiOperation operation) => "responses";
 
+    public override string Path(ApiOperation operation) => "/v1/responses";
+
     public override Task WriteErrorAsync(HttpResponse response, OpenAIError error, CancellationToken cancellationToken) =>
         OpenAIErrorWriter.WriteResponseAsync(response, error, cancellationToken);
 
