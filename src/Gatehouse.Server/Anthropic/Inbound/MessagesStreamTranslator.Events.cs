@@ -21,12 +21,10 @@ internal sealed partial class MessagesStreamTranslator
 {
     private readonly string _model;
     private readonly int _inputTokensHint;
-    private readonly ArrayBufferWriter<byte> _output = new(4096);
     private readonly Utf8JsonWriter _json;
     private readonly HashSet<int> _toolCallsSeen = [];
 
     private bool _started;
-    private bool _finished;
     private BlockKind _openBlock;
     private int _openToolCall = -1;
     private int _nextBlockIndex;
@@ -204,15 +202,15 @@ internal sealed partial class MessagesStreamTranslator
         SendMessageDelta();
         BeginEvent("message_stop"u8);
         EndEvent();
-        _finished = true;
+        Finished = true;
     }
 
     private void Interrupted(string message) => Fail(new AnthropicError(StatusCodes.Status200OK, AnthropicError.ApiType, message));
 
     private void Fail(AnthropicError error)
     {
-        AnthropicErrorWriter.WriteStreamEvent(_output, error);
-        _finished = true;
+        AnthropicErrorWriter.WriteStreamEvent(Output, error);
+        Finished = true;
     }
 
     private void EnsureStarted(string? openAIId)
@@ -273,10 +271,10 @@ internal sealed partial class MessagesStreamTranslator
     /// <summary>Writes <c>event: type\ndata: {"type":"type"</c>; the caller adds the other properties.</summary>
     private void BeginEvent(ReadOnlySpan<byte> type)
     {
-        _output.Write("event: "u8);
-        _output.Write(type);
-        _output.Write("\ndata: "u8);
-        _json.Reset(_output);
+        Output.Write("event: "u8);
+        Output.Write(type);
+        Output.Write("\ndata: "u8);
+        _json.Reset(Output);
         _json.WriteStartObject();
         _json.WriteString("type"u8, type);
     }
@@ -285,7 +283,7 @@ internal sealed partial class MessagesStreamTranslator
     {
         _json.WriteEndObject();
         _json.Flush();
-        _output.Write("\n\n"u8);
+        Output.Write("\n\n"u8);
     }
 
     private static string? String(JsonElement element, string name) =>
