@@ -60,8 +60,6 @@ internal static class FuzzTargets
             """{"model":"sim-embedding","input":[[1,2,3],[4,5]],"encoding_format":"float","user":"u"}"""),
         FuzzTarget.Get("models", "/v1/models"),
         FuzzTarget.Get("model", "/v1/models/{model}"),
-        FuzzTarget.Get("api-models", "/api/models"),
-        FuzzTarget.Get("api-model", "/api/models/{model}"),
         FuzzTarget.Post("messages", "/v1/messages",
             """{"model":"sim-small","max_tokens":16,"system":"Be brief.","messages":[{"role":"user","content":"Hello"}]}""",
             """{"model":"sim-medium","max_tokens":12,"stream":true,"messages":[{"role":"user","content":[{"type":"text","text":"Tell me a story"}]}],"temperature":0.3,"top_p":0.9,"stop_sequences":["END"]}""",

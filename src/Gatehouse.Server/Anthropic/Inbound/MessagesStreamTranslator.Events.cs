@@ -21,10 +21,12 @@ internal sealed partial class MessagesStreamTranslator
 {
     private readonly string _model;
     private readonly int _inputTokensHint;
+    private readonly ArrayBufferWriter<byte> _output = new(4096);
     private readonly Utf8JsonWriter _json;
     private readonly HashSet<int> _toolCallsSeen = [];
 
     private bool _started;
+    private bool _finished;
     private BlockKind _openBlock;
     private int _openToolCall = -1;
     private int _nextBlockIndex;
@@ -202,15 +204,15 @@ internal sealed partial class MessagesStreamTranslator
         SendMessageDelta();
         BeginEvent("message_stop"u8);
         EndEvent();
-        Finished = true;
+        _finished = true;
     }
 
     private void Interrupted(string message) => Fail(new AnthropicError(StatusCodes.Status200OK, AnthropicError.ApiType, message));
 
     private void Fail(AnthropicError error)
     {
-        AnthropicErrorWriter.WriteStreamEvent(Output, error);
-        Finished = true;
+        AnthropicErrorWriter.WriteStreamEvent(_output, error);
+        _finished = true;
     }
 
     private void EnsureStarted(string? openAIId)
@@ -271,10 +273,10 @@ internal sealed partial class MessagesStreamTranslator
     /// <summary>Writes <c>event: type\ndata: {"type":"type"</c>; the caller adds the other properties.</summary>
     private void BeginEvent(ReadOnlySpan<byte> type)
     {
-        Output.Write("event: "u8);
-        Output.Write(type);
-        Output.Write("\ndata: "u8);
-        _json.Reset(Output);
+        _output.Write("event: "u8);
+        _output.Write(type);
+        _output.Write("\ndata: "u8);
+        _json.Reset(_output);
         _json.WriteStartObject();
         _json.WriteString("type"u8, type);
     }
@@ -283,7 +285,7 @@ internal sealed partial class MessagesStreamTranslator
     {
         _json.WriteEndObject();
         _json.Flush();
-        Output.Write("\n\n"u8);
+        _output.Write("\n\n"u8);
     }
 
     private static string? String(JsonElement element, string name) =>
